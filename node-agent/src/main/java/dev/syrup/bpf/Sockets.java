@@ -1,0 +1,42 @@
+package dev.syrup.bpf;
+
+/** Sockets of other processes (taken with pidfd_getfd) and sk_reuseport attachment. */
+public final class Sockets {
+    static {
+        NativeLibrary.ensureAvailable();
+    }
+
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
+
+    private Sockets() {}
+
+    /** take duplicates descriptor fd of process pid into this process (needs ptrace rights on pid). */
+    public static Fd take(int pid, int fd) { return Fd.own(takeFromProcess(pid, fd)); }
+
+    /** attachReuseport attaches prog to the SO_REUSEPORT group of sock. */
+    public static void attachReuseport(Fd sock, Fd prog) { attachReuseport(sock.get(), prog.get()); }
+
+    /** detachReuseport removes the group's program; absent is not an error. */
+    public static void detachReuseport(Fd sock) { detachReuseport(sock.get()); }
+
+    public static Info info(Fd sock) {
+        long[] v = info(sock.get());
+        return new Info((int) v[0], (int) v[1], (int) v[2], (int) v[3], v[4] != 0, v[5]);
+    }
+
+    /** What the kernel says of a socket. */
+    public record Info(int domain, int type, int protocol, int localPort, boolean reusePort, long netnsCookie) {}
+
+    private static native int takeFromProcess(int pid, int fd);
+
+    private static native void attachReuseport(int sockFd, int progFd);
+
+    private static native void detachReuseport(int sockFd);
+
+    private static native long[] info(int fd);
+}

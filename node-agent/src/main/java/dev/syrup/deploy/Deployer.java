@@ -1,0 +1,228 @@
+package dev.syrup.deploy;
+
+import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.BpfMap;
+import dev.syrup.bpf.BpfObject;
+import dev.syrup.hook.DecisionStats;
+import dev.syrup.hook.Executors;
+import dev.syrup.hook.Hook;
+import dev.syrup.hook.HookAttacher;
+import dev.syrup.hook.HookConfig;
+import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.SocketSelectAttacher;
+import dev.syrup.hook.SocketSelectTarget;
+import dev.syrup.hook.XdpCpuAttacher;
+import dev.syrup.hook.XdpCpuTarget;
+import dev.syrup.policy.PolicyCompiler;
+import dev.syrup.policy.PolicySource;
+import dev.syrup.policy.Sdk;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Deploys, replaces and removes policies. Every step that can fail (compile, verify, find the
+ * application's executors) happens before anything is attached, so a rejected policy leaves
+ * what was running untouched.
+ */
+public final class Deployer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final PinLayout layout;
+    private final PolicyCompiler compiler;
+    private final SocketSelectAttacher socketSelect;
+    private final XdpCpuAttacher xdpCpu;
+    private final Map<String, Deployment> deployments = new LinkedHashMap<>();
+
+    public Deployer(PinLayout layout, PolicyCompiler compiler, Sdk sdk, int xdpMode) {
+        this.layout = layout;
+        this.compiler = compiler;
+        this.socketSelect = new SocketSelectAttacher(layout, sdk.dispatcherObject(Hook.SOCKET_SELECT));
+        this.xdpCpu = new XdpCpuAttacher(layout, sdk.dispatcherObject(Hook.XDP_CPU), xdpMode);
+        if (!Bpffs.isMounted(layout.root())) {
+            throw new IllegalStateException("no bpffs is mounted at " + layout.root()
+                    + " (mount it with: mount -t bpf bpf /sys/fs/bpf)");
+        }
+    }
+
+    public PinLayout layout() { return layout; }
+
+    /** A hook target with its compiled and loaded program, not yet attached. */
+    private record Staged(HookTarget target, HookConfig config, BpfObject object, Executors executors)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            object.close();
+            executors.close();
+        }
+    }
+
+    /** deploy compiles policy for every target's hook, loads it and attaches it. */
+    public synchronized Deployment deploy(PolicySource policy, List<HookTarget> targets) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("a deployment needs at least one hook target");
+        }
+        checkClaims(null, targets);
+        String id = newId();
+        Path dir = layout.deployment(id);
+        Bpffs.mkdirs(dir);
+        List<Staged> staged = new ArrayList<>();
+        List<HookTarget> attached = new ArrayList<>();
+        try {
+            for (HookTarget t : targets) {
+                Path object = compiler.compile(policy, t.hook());
+                Executors ex = attacher(t).resolve(t);
+                try {
+                    HookConfig config = config(t, ex);
+                    staged.add(new Staged(t, config, PolicyLoader.load(object, policy, config, dir, Map.of()), ex));
+                } catch (RuntimeException e) {
+                    ex.close();
+                    throw e;
+                }
+            }
+            Map<String, HookConfig> configs = new LinkedHashMap<>();
+            for (Staged s : staged) {
+                attach(s, layout.target(id, s.target()));
+                attached.add(s.target());
+                configs.put(s.target().key(), s.config());
+            }
+            Deployment d = new Deployment(id, policy.name(), policy.sha256(), targets, configs);
+            deployments.put(id, d);
+            return d;
+        } catch (RuntimeException e) {
+            for (HookTarget t : attached) {
+                detach(t, layout.target(id, t));
+            }
+            Bpffs.removeTree(dir);
+            throw e;
+        } finally {
+            staged.forEach(Staged::close);
+        }
+    }
+
+    /**
+     * replace swaps a deployment's policy: the new programs are loaded (sharing the executor maps,
+     * counters and same-named policy maps) before any is routed, and each route swap is atomic.
+     */
+    public synchronized Deployment replace(String id, PolicySource policy) {
+        Deployment d = require(id);
+        Path dir = layout.deployment(id);
+        Set<Path> pinsBefore = Bpffs.list(dir);
+        List<Staged> staged = new ArrayList<>();
+        try {
+            for (HookTarget t : d.targets()) {
+                Path object = compiler.compile(policy, t.hook());
+                Map<String, Path> shared = attacher(t).sharedMaps(layout.target(id, t));
+                staged.add(new Staged(t, d.config(t), PolicyLoader.load(object, policy, d.config(t), dir, shared),
+                        Executors.ofCpus(List.of())));
+            }
+            for (Staged s : staged) {
+                swap(s, layout.target(id, s.target()));
+            }
+        } catch (RuntimeException e) {
+            // Unpin maps the rejected policy declared anew; the running policy is untouched.
+            Set<Path> added = new HashSet<>(Bpffs.list(dir));
+            added.removeAll(pinsBefore);
+            Bpffs.removeAll(List.copyOf(added));
+            throw e;
+        } finally {
+            staged.forEach(Staged::close);
+        }
+        Deployment updated = d.withPolicy(policy.name(), policy.sha256());
+        deployments.put(id, updated);
+        return updated;
+    }
+
+    /** remove detaches every hook of the deployment and unpins all of its state. */
+    public synchronized void remove(String id) {
+        Deployment d = require(id);
+        for (HookTarget t : d.targets()) {
+            detach(t, layout.target(id, t));
+        }
+        Bpffs.removeTree(layout.deployment(id));
+        deployments.remove(id);
+    }
+
+    public synchronized Optional<Deployment> get(String id) { return Optional.ofNullable(deployments.get(id)); }
+
+    public synchronized List<Deployment> list() { return List.copyOf(deployments.values()); }
+
+    /** Decisions the deployment's program at target has made. */
+    public DecisionStats stats(String id, HookTarget target) {
+        Deployment d = require(id);
+        return HookAttacher.stats(layout.target(id, target), d.config(target).executors());
+    }
+
+    /** openMap opens a map the deployment's policy declared. */
+    public BpfMap openMap(String id, String mapName) {
+        require(id);
+        Path pin = layout.deployment(id).resolve(mapName);
+        if (mapName.contains("/") || !Files.exists(pin)) {
+            throw new IllegalArgumentException("deployment " + id + " has no map named '" + mapName + "'");
+        }
+        return new BpfMap(Bpf.open(pin));
+    }
+
+    private Deployment require(String id) {
+        Deployment d = deployments.get(id);
+        if (d == null) {
+            throw new IllegalArgumentException("no deployment with id " + id);
+        }
+        return d;
+    }
+
+    /** A port (per namespace, protocol and hook instance) belongs to one deployment at a time. */
+    private void checkClaims(String self, List<HookTarget> targets) {
+        Set<String> claims = new HashSet<>();
+        for (HookTarget t : targets) {
+            if (!claims.add(claim(t))) {
+                throw new IllegalArgumentException("target " + t.key() + " is listed twice");
+            }
+        }
+        for (Deployment other : deployments.values()) {
+            for (HookTarget t : other.targets()) {
+                if (!other.id().equals(self) && claims.contains(claim(t))) {
+                    throw new IllegalStateException(t.protocol() + " port " + t.port() + " at hook " + t.hook()
+                            + " in " + t.netns() + " is already claimed by deployment " + other.id());
+                }
+            }
+        }
+    }
+
+    private static String claim(HookTarget t) {
+        String instance = t instanceof XdpCpuTarget x ? x.iface() : "";
+        return t.hook() + "/" + PinLayout.netnsInode(t.netns()) + "/" + instance + "/" + t.protocol() + "/" + t.port();
+    }
+
+    // The attachers are generic in their target type; these route a target to the right one.
+
+    @SuppressWarnings("unchecked")
+    private <T extends HookTarget> HookAttacher<T> attacher(T t) {
+        return (HookAttacher<T>) (t instanceof SocketSelectTarget ? socketSelect : xdpCpu);
+    }
+
+    private <T extends HookTarget> HookConfig config(T t, Executors ex) { return attacher(t).config(t, ex); }
+
+    private <T extends HookTarget> void attach(Staged s, Path dir) {
+        @SuppressWarnings("unchecked") T t = (T) s.target();
+        attacher(t).attach(s.object(), t, s.executors(), dir);
+    }
+
+    private <T extends HookTarget> void swap(Staged s, Path dir) {
+        @SuppressWarnings("unchecked") T t = (T) s.target();
+        attacher(t).swap(s.object(), t, dir);
+    }
+
+    private <T extends HookTarget> void detach(T t, Path dir) { attacher(t).detach(t, dir); }
+
+    private static String newId() {
+        return String.format("%08x", RANDOM.nextInt());
+    }
+}

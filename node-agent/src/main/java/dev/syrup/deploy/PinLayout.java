@@ -1,0 +1,43 @@
+package dev.syrup.deploy;
+
+import dev.syrup.hook.HookTarget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where things live in bpffs:
+ * <pre>
+ * ROOT/deployments/ID/MAP                  maps the policy declares (shared by its hooks and the application)
+ * ROOT/deployments/ID/TARGET/prog|stats|.. one directory per hook target
+ * ROOT/dispatchers/netns-INO/socket-select root dispatcher of a network namespace
+ * ROOT/dispatchers/netns-INO/xdp-IFACE     root dispatcher of an interface
+ * </pre>
+ */
+public record PinLayout(Path root) {
+    public static final Path DEFAULT_ROOT = Path.of("/sys/fs/bpf/syrup");
+
+    public Path deployments() { return root.resolve("deployments"); }
+
+    public Path deployment(String id) { return deployments().resolve(id); }
+
+    public Path target(String id, HookTarget target) { return deployment(id).resolve(target.key()); }
+
+    public Path socketSelectDispatcher(Path netns) { return netnsDir(netns).resolve("socket-select"); }
+
+    public Path xdpDispatcher(Path netns, String iface) { return netnsDir(netns).resolve("xdp-" + iface); }
+
+    private Path netnsDir(Path netns) {
+        return root.resolve("dispatchers").resolve("netns-" + netnsInode(netns));
+    }
+
+    /** The inode of a network namespace identifies it for as long as it lives. */
+    public static long netnsInode(Path netns) {
+        try {
+            return (long) Files.getAttribute(netns, "unix:ino");
+        } catch (IOException e) {
+            throw new UncheckedIOException("network namespace " + netns + " is not accessible", e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.syrup.hook;
+
+import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.BpfMap;
+import dev.syrup.bpf.BpfObject;
+import dev.syrup.bpf.Fd;
+import dev.syrup.deploy.Bpffs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A root dispatcher: one program per hook instance (network namespace or interface) that
+ * tail-calls the policy deployed for a packet's destination port. Pinned in its own directory:
+ * prog, ports (the PROG_ARRAY) and routes (which ports are in use).
+ */
+public final class Dispatcher implements AutoCloseable {
+    static final String PROGRAM = "syrup_dispatch";
+
+    private final Path dir;
+    private final Fd program;
+    private final BpfMap ports;
+    private final BpfMap routes;
+
+    private Dispatcher(Path dir, Fd program, BpfMap ports, BpfMap routes) {
+        this.dir = dir;
+        this.program = program;
+        this.ports = ports;
+        this.routes = routes;
+    }
+
+    /** openOrLoad opens the dispatcher pinned in dir, or loads objectFile and pins it there. */
+    public static Dispatcher openOrLoad(Path dir, Path objectFile) {
+        if (Files.exists(dir.resolve("prog"))) {
+            return open(dir);
+        }
+        Bpffs.mkdirs(dir);
+        try (BpfObject obj = BpfObject.open(objectFile, null)) {
+            obj.load();
+            Dispatcher d = new Dispatcher(dir, obj.program(PROGRAM), obj.map("syrup_ports"), obj.map("syrup_routes"));
+            Bpf.pin(d.ports.fd(), dir.resolve("ports"));
+            Bpf.pin(d.routes.fd(), dir.resolve("routes"));
+            Bpf.pin(d.program, dir.resolve("prog"));
+            return d;
+        }
+    }
+
+    /** open opens the dispatcher pinned in dir. */
+    public static Dispatcher open(Path dir) {
+        return new Dispatcher(dir, Bpf.open(dir.resolve("prog")), new BpfMap(Bpf.open(dir.resolve("ports"))),
+                new BpfMap(Bpf.open(dir.resolve("routes"))));
+    }
+
+    public Path dir() { return dir; }
+
+    public Fd program() { return program; }
+
+    /** route sends port's packets to policy; replacing an earlier route is atomic per packet. */
+    public void route(int port, Fd policy) {
+        ports.update(BpfMap.u32(port), BpfMap.u32(policy.get()));
+        routes.update(BpfMap.u32(port), BpfMap.u32(Bpf.programInfo(policy).id()));
+    }
+
+    /** unroute returns port's packets to the kernel's default. */
+    public void unroute(int port) {
+        ports.delete(BpfMap.u32(port));
+        routes.delete(BpfMap.u32(port));
+    }
+
+    public boolean hasRoutes() { return !routes.keys().isEmpty(); }
+
+    /** unpin removes the dispatcher's pins; the program goes once nothing else holds it. */
+    public void unpin() { Bpffs.removeTree(dir); }
+
+    @Override
+    public void close() {
+        program.close();
+        ports.close();
+        routes.close();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.syrup.hook;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * The per-load constants of a hook program, written into its ".rodata.syrup" section.
+ * Must match struct syrup_config in syrup.h.
+ */
+public record HookConfig(Hook hook, int executors, List<Integer> cpus) {
+    /** SYRUP_MAX_EXECUTORS in syrup.h. */
+    public static final int MAX_EXECUTORS = 64;
+    public static final String SECTION = ".rodata.syrup";
+
+    public HookConfig {
+        if (executors < 1 || executors > MAX_EXECUTORS) {
+            throw new IllegalArgumentException(hook + ": " + executors + " executors; between 1 and "
+                    + MAX_EXECUTORS + " are supported");
+        }
+        cpus = List.copyOf(cpus);
+    }
+
+    public byte[] toBytes() {
+        ByteBuffer b = ByteBuffer.allocate(4 * (2 + MAX_EXECUTORS)).order(ByteOrder.nativeOrder());
+        b.putInt(executors).putInt(hook.id());
+        cpus.forEach(b::putInt);
+        return b.array();
+    }
+}
