@@ -1,0 +1,157 @@
+package dev.syrup.policy;
+
+import dev.syrup.hook.Hook;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compiles a policy into the BPF object of a hook: clang compiles the hook's program (socket_select.bpf.c,
+ * xdp_cpu.bpf.c), which includes the policy file through SYRUP_POLICY_FILE. Objects are cached by
+ * everything they depend on.
+ */
+public final class PolicyCompiler {
+    /**
+     * Flags every policy is compiled with. -mcpu=v3 lets BPF atomics return the old value (clang 14
+     * rejects a used __sync_fetch_and_add result otherwise); -Werror=undefined-internal turns a policy
+     * without schedule() into an error instead of an object with a dangling call.
+     */
+    public static final List<String> FLAGS = List.of(
+            "-target", "bpf", "-O2", "-g", "-mcpu=v3", "-Wall", "-Werror=undefined-internal",
+            "-fno-color-diagnostics");
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    static final int MAX_OUTPUT = 64 * 1024;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Sdk sdk;
+    private final ObjectCache cache;
+    private final String clang;
+    private final Duration timeout;
+    private Toolchain toolchain;
+
+    /** What the compiler depends on besides the SDK: clang's version and the multiarch include dir. */
+    private record Toolchain(String version, List<String> flags) {}
+
+    public PolicyCompiler(Sdk sdk, ObjectCache cache) {
+        this(sdk, cache, "clang");
+    }
+
+    public PolicyCompiler(Sdk sdk, ObjectCache cache, String clang) {
+        this(sdk, cache, clang, DEFAULT_TIMEOUT);
+    }
+
+    public PolicyCompiler(Sdk sdk, ObjectCache cache, String clang, Duration timeout) {
+        this.sdk = Objects.requireNonNull(sdk);
+        this.cache = Objects.requireNonNull(cache);
+        this.clang = Objects.requireNonNull(clang);
+        this.timeout = Objects.requireNonNull(timeout);
+    }
+
+    /**
+     * The BPF object of src at hook (from the cache if it was compiled before).
+     *
+     * @throws CompileException if clang is missing, times out or rejects the policy
+     */
+    public Path compile(PolicySource src, Hook hook) {
+        Toolchain tc = toolchain();
+        String key = ObjectCache.key(src.content(), hook.cliName(), sdk.hash(), tc.version(), tc.flags());
+        return cache.getOrCompile(key, out -> runClang(src, hook, tc, out));
+    }
+
+    /** clang's version line, e.g. "Debian clang version 14.0.6". */
+    public String clangVersion() { return toolchain().version(); }
+
+    /** The flags clang is run with, besides the SDK include dirs and the policy file. */
+    public List<String> flags() { return toolchain().flags(); }
+
+    /** How many times clang compiled a policy (cache hits do not count). */
+    public long compilesRun() { return cache.compilesRun(); }
+
+    private synchronized Toolchain toolchain() {
+        if (toolchain == null) {
+            String version = firstLine(probe(clang, "--version"));
+            List<String> flags = new ArrayList<>(FLAGS);
+            String triple = firstLine(probe(clang, "-print-multiarch"));
+            if (triple.isEmpty())
+                triple = gccTriple();
+            Path archInclude = Path.of("/usr/include", triple);
+            if (!triple.isEmpty() && Files.isDirectory(archInclude))
+                flags.add("-I" + archInclude);
+            toolchain = new Toolchain(version, List.copyOf(flags));
+        }
+        return toolchain;
+    }
+
+    private String probe(String... command) {
+        CommandRunner.Result r;
+        try {
+            r = CommandRunner.run(List.of(command), null, PROBE_TIMEOUT, MAX_OUTPUT);
+        } catch (IOException e) {
+            throw new CompileException(command[0] + " not found: install clang (apt-get install clang)");
+        }
+        if (r.exitCode() != 0)
+            throw new CompileException("`" + String.join(" ", command) + "` failed"
+                    + (r.timedOut() ? " (timed out)" : " (exit " + r.exitCode() + ")") + ": " + r.output().strip());
+        return r.output();
+    }
+
+    /** The target triple gcc reports, where clang has no multiarch notion ("" if gcc is missing too). */
+    private static String gccTriple() {
+        try {
+            CommandRunner.Result r = CommandRunner.run(List.of("gcc", "-dumpmachine"), null, PROBE_TIMEOUT, MAX_OUTPUT);
+            return r.exitCode() == 0 ? firstLine(r.output()) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s.strip().lines().findFirst().orElse("").strip();
+    }
+
+    private void runClang(PolicySource src, Hook hook, Toolchain tc, Path out) throws IOException {
+        Path workRoot = Files.createDirectories(cache.root().resolve("work"));
+        Path work = Files.createTempDirectory(workRoot, "compile-"); // owner-only permissions
+        try {
+            Path file = work.resolve(src.fileName());
+            Files.write(file, src.content());
+            List<String> cmd = new ArrayList<>();
+            cmd.add(clang);
+            cmd.addAll(tc.flags());
+            cmd.add("-I" + sdk.includeDir());
+            cmd.add("-I" + sdk.bpfDir());
+            cmd.add("-DSYRUP_POLICY_FILE=\"" + file.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+            cmd.add("-c");
+            cmd.add(sdk.wrapperSource(hook).toString());
+            cmd.add("-o");
+            cmd.add(out.toString());
+            CommandRunner.Result r;
+            try {
+                r = CommandRunner.run(cmd, work, timeout, MAX_OUTPUT);
+            } catch (IOException e) {
+                throw new CompileException(clang + " not found: install clang (apt-get install clang)");
+            }
+            String output = r.output()
+                    .replace(file.toString(), src.name())
+                    .replace(work + "/", "")
+                    .replace(sdk.bpfDir() + "/", "")
+                    .replace(sdk.includeDir() + "/", "");
+            if (r.timedOut())
+                throw new CompileException(src.name() + ": clang did not finish compiling the policy for "
+                        + hook + " within " + timeout.toSeconds() + " s", List.of(), output);
+            if (r.exitCode() != 0)
+                throw ClangDiagnostics.toException(output, src.name(), r.exitCode());
+        } finally {
+            try {
+                Sdk.deleteTree(work);
+            } catch (IOException ignored) {
+                // a leftover work dir holds only a copy of the source; it must not hide the result
+            }
+        }
+    }
+}
