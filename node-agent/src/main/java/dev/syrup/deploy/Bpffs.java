@@ -1,9 +1,12 @@
 package dev.syrup.deploy;
 
+import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.Fd;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +17,7 @@ import java.util.stream.Stream;
 public final class Bpffs {
     private Bpffs() {}
 
-    /** mountedAt tells whether a bpffs is mounted at or above dir. */
+    /** isMounted tells whether a bpffs is mounted at or above dir. */
     public static boolean isMounted(Path dir) {
         try {
             Path p = dir;
@@ -66,14 +69,16 @@ public final class Bpffs {
         pins.forEach(Bpffs::removeTree);
     }
 
-    /** replacePin pins newly at path, replacing an existing pin atomically (rename over it). */
-    public static void replacePin(dev.syrup.bpf.Fd fd, Path path) {
-        Path tmp = path.resolveSibling(path.getFileName() + ".new");
+    /**
+     * replacePin pins fd at path, replacing an existing pin atomically (rename over it). bpffs
+     * refuses names with dots, hence the underscore.
+     */
+    public static void replacePin(Fd fd, Path path) {
+        Path tmp = path.resolveSibling(path.getFileName() + "_new");
         removeTree(tmp);
-        dev.syrup.bpf.Bpf.pin(fd, tmp);
+        Bpf.pin(fd, tmp);
         try {
-            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("replacing pin " + path, e);
         }

@@ -198,7 +198,7 @@ public final class Deployer {
 
     private static String claim(HookTarget t) {
         String instance = t instanceof XdpCpuTarget x ? x.iface() : "";
-        return t.hook() + "/" + PinLayout.netnsInode(t.netns()) + "/" + instance + "/" + t.protocol() + "/" + t.port();
+        return t.hook() + "/" + t.netns().inode() + "/" + instance + "/" + t.protocol() + "/" + t.port();
     }
 
     // The attachers are generic in their target type; these route a target to the right one.

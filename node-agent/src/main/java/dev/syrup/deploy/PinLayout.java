@@ -1,9 +1,7 @@
 package dev.syrup.deploy;
 
 import dev.syrup.hook.HookTarget;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.syrup.hook.NetnsRef;
 import java.nio.file.Path;
 
 /**
@@ -24,20 +22,11 @@ public record PinLayout(Path root) {
 
     public Path target(String id, HookTarget target) { return deployment(id).resolve(target.key()); }
 
-    public Path socketSelectDispatcher(Path netns) { return netnsDir(netns).resolve("socket-select"); }
+    public Path socketSelectDispatcher(NetnsRef netns) { return netnsDir(netns).resolve("socket-select"); }
 
-    public Path xdpDispatcher(Path netns, String iface) { return netnsDir(netns).resolve("xdp-" + iface); }
+    public Path xdpDispatcher(NetnsRef netns, String iface) { return netnsDir(netns).resolve("xdp-" + iface); }
 
-    private Path netnsDir(Path netns) {
-        return root.resolve("dispatchers").resolve("netns-" + netnsInode(netns));
-    }
-
-    /** The inode of a network namespace identifies it for as long as it lives. */
-    public static long netnsInode(Path netns) {
-        try {
-            return (long) Files.getAttribute(netns, "unix:ino");
-        } catch (IOException e) {
-            throw new UncheckedIOException("network namespace " + netns + " is not accessible", e);
-        }
+    private Path netnsDir(NetnsRef netns) {
+        return root.resolve("dispatchers").resolve("netns-" + netns.inode());
     }
 }

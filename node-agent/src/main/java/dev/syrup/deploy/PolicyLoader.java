@@ -5,6 +5,7 @@ import dev.syrup.bpf.BpfLoadException;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.hook.HookConfig;
+import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;
 import dev.syrup.policy.VerifierLog;
 import java.nio.file.Path;
@@ -33,10 +34,20 @@ final class PolicyLoader {
             return obj;
         } catch (BpfLoadException e) {
             obj.close();
-            throw VerifierLog.reject(source, e);
+            throw rejected(source, e);
         } catch (RuntimeException e) {
             obj.close();
             throw e;
         }
+    }
+
+    /** The verifier's rejection mapped to the policy's line, or libbpf's own complaint (e.g. a map clash). */
+    private static PolicyException rejected(PolicySource source, BpfLoadException e) {
+        if (!e.verifierLog().isEmpty()) {
+            return VerifierLog.toException(e.program(), e.errno(), e.verifierLog(), source.fileName(), source.name());
+        }
+        String detail = e.libbpfOutput().lines().filter(l -> !l.isBlank())
+                .map(l -> l.replaceFirst("^libbpf: ", "")).reduce((a, b) -> a + "\n  " + b).orElse("");
+        return new PolicyException(source.name() + ": " + e.getMessage() + (detail.isEmpty() ? "" : "\n  " + detail), e);
     }
 }

@@ -1,13 +1,10 @@
 package dev.syrup.hook;
 
-import java.nio.file.Path;
-
 /** Where one hook of a deployment attaches: the hook, its network namespace and the application's port. */
 public sealed interface HookTarget permits SocketSelectTarget, XdpCpuTarget {
     Hook hook();
 
-    /** The network namespace, as a path (/proc/PID/ns/net, /var/run/netns/NAME). */
-    Path netns();
+    NetnsRef netns();
 
     Protocol protocol();
 

@@ -30,8 +30,8 @@ public final class ReuseportSockets {
     public record Owner(int pid, int fd, long inode) {}
 
     /** find lists the owners of the sockets bound to port in netns, in executor order. */
-    public static List<Owner> find(Path netns, Protocol protocol, int port) throws IOException {
-        long netnsInode = (long) Files.getAttribute(netns, "unix:ino");
+    public static List<Owner> find(NetnsRef netns, Protocol protocol, int port) throws IOException {
+        long netnsInode = netns.inode();
         List<Owner> owners = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         Set<Long> bound = null;

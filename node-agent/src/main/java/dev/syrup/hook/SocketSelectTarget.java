@@ -1,13 +1,12 @@
 package dev.syrup.hook;
 
-import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * The SO_REUSEPORT sockets bound to port in netns. Executor i is the i-th of those sockets, in
  * order of owning process id, then file descriptor number (creation order within a process).
  */
-public record SocketSelectTarget(Path netns, Protocol protocol, int port) implements HookTarget {
+public record SocketSelectTarget(NetnsRef netns, Protocol protocol, int port) implements HookTarget {
     public SocketSelectTarget {
         Objects.requireNonNull(netns, "netns");
         Objects.requireNonNull(protocol, "protocol");

@@ -45,7 +45,7 @@ public final class XdpCpuAttacher extends HookAttacher<XdpCpuTarget> {
                         + (possible - 1) + ")");
             }
         }
-        Netns.ifindex(target.netns(), target.iface()); // fails early and clearly if the interface is absent
+        Netns.ifindex(target.netns().path(), target.iface()); // fails early and clearly if the interface is absent
         return Executors.ofCpus(cpus);
     }
 
@@ -69,7 +69,7 @@ public final class XdpCpuAttacher extends HookAttacher<XdpCpuTarget> {
         Dispatcher d = Dispatcher.openOrLoad(dispatcherDir(target), dispatcherObject);
         Path linkPin = d.dir().resolve("link");
         if (!Files.exists(linkPin)) {
-            try (Fd link = Netns.attachXdp(target.netns(), target.iface(), d.program(), xdpMode)) {
+            try (Fd link = Netns.attachXdp(target.netns().path(), target.iface(), d.program(), xdpMode)) {
                 Bpf.pin(link, linkPin);
             } catch (BpfException e) {
                 d.close();
@@ -92,6 +92,8 @@ public final class XdpCpuAttacher extends HookAttacher<XdpCpuTarget> {
         if (Files.exists(linkPin)) {
             try (Fd link = Bpf.open(linkPin)) {
                 Netns.detach(link);
+            } catch (BpfException e) {
+                // The interface (or its namespace) is gone and took the attachment with it.
             }
         }
         dispatcher.unpin();

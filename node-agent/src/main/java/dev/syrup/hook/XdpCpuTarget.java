@@ -1,6 +1,5 @@
 package dev.syrup.hook;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,7 +7,7 @@ import java.util.Objects;
  * Packets for port arriving on interface iface of netns. Executor i is CPU cpus[i]; an empty list
  * means every possible CPU.
  */
-public record XdpCpuTarget(Path netns, String iface, Protocol protocol, int port, List<Integer> cpus)
+public record XdpCpuTarget(NetnsRef netns, String iface, Protocol protocol, int port, List<Integer> cpus)
         implements HookTarget {
     public XdpCpuTarget {
         Objects.requireNonNull(netns, "netns");
