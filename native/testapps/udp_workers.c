@@ -3,9 +3,10 @@
  * udp_workers: a UDP server that plays the application in the tests.
  *
  * Opens N SO_REUSEPORT sockets bound to the same address, one receiving thread
- * each. Socket i is the i-th lowest fd of the group, which is what the
- * socket-select hook calls executor i. Counts datagrams per socket and the
- * first payload byte of each datagram, and answers commands on stdin:
+ * each (--rcvbuf sizes their receive buffers; the kernel default otherwise).
+ * Socket i is the i-th lowest fd of the group, which is what the socket-select
+ * hook calls executor i. Counts datagrams per socket and the first payload
+ * byte of each datagram, and answers commands on stdin:
  *
  *   COUNTS   -> COUNTS <n0> <n1> ...
  *   HIST <i> -> HIST <i> <byte>=<count> ...   (non-zero bins only)
@@ -41,7 +42,7 @@ static struct worker workers[MAX_SOCKETS];
 static void usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s --port P [--sockets N (1..%d, default 4)] "
-		"[--addr IPv4 (default 0.0.0.0)] [--reply]\n", prog, MAX_SOCKETS);
+		"[--addr IPv4 (default 0.0.0.0)] [--reply] [--rcvbuf BYTES]\n", prog, MAX_SOCKETS);
 	exit(2);
 }
 
@@ -121,10 +122,11 @@ int main(int argc, char **argv)
 		{ "sockets", required_argument, NULL, 'n' },
 		{ "addr", required_argument, NULL, 'a' },
 		{ "reply", no_argument, NULL, 'r' },
+		{ "rcvbuf", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
-	int port = -1, n = 4, reply = 0, opt, one = 1;
+	int port = -1, n = 4, reply = 0, rcvbuf = 0, opt, one = 1;
 	char line[256];
 	pthread_t tid;
 
@@ -137,6 +139,7 @@ int main(int argc, char **argv)
 				usage(argv[0]);
 			break;
 		case 'r': reply = 1; break;
+		case 'b': rcvbuf = parse_int(argv[0], optarg, 1, 1 << 30); break;
 		default: usage(argv[0]);
 		}
 	}
@@ -159,6 +162,12 @@ int main(int argc, char **argv)
 		}
 		if (setsockopt(w->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) {
 			perror("setsockopt(SO_REUSEPORT)");
+			return 1;
+		}
+		/* FORCE lifts the net.core.rmem_max cap for a privileged caller. */
+		if (rcvbuf && setsockopt(w->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) &&
+		    setsockopt(w->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf))) {
+			perror("setsockopt(SO_RCVBUF)");
 			return 1;
 		}
 		if (bind(w->fd, (struct sockaddr *)&addr, sizeof(addr))) {
