@@ -42,6 +42,9 @@ public abstract class HookAttacher<T extends HookTarget> {
     /** release undoes dispatcher(): detaches it from what only target used. */
     protected abstract void release(T target, Dispatcher dispatcher);
 
+    /** releaseExecutors lets go of the executors held in the target's pinned maps, before they are unpinned. */
+    protected void releaseExecutors(Path targetDir) {}
+
     /** Pin path of the dispatcher serving target. */
     protected abstract Path dispatcherDir(T target);
 
@@ -97,6 +100,7 @@ public abstract class HookAttacher<T extends HookTarget> {
                 release(target, d);
             }
         }
+        releaseExecutors(targetDir);
         Bpffs.removeTree(targetDir);
     }
 

@@ -1,5 +1,6 @@
 package dev.syrup.hook;
 
+import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
@@ -7,6 +8,7 @@ import dev.syrup.bpf.Sockets;
 import dev.syrup.deploy.PinLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,23 @@ public final class SocketSelectAttacher extends HookAttacher<SocketSelectTarget>
         try (BpfMap socks = policy.map(SOCKETS_MAP)) {
             for (int i = 0; i < executors.sockets().size(); i++) {
                 socks.update(BpfMap.u32(i), BpfMap.u64(executors.sockets().get(i).get()));
+            }
+        }
+    }
+
+    /**
+     * A socket can be in one REUSEPORT_SOCKARRAY at a time, and an unpinned map is freed later by
+     * the kernel: empty it now so the sockets can be deployed to again at once.
+     */
+    @Override
+    protected void releaseExecutors(Path targetDir) {
+        Path pin = targetDir.resolve(executorMaps().get(SOCKETS_MAP));
+        if (!Files.exists(pin)) {
+            return;
+        }
+        try (BpfMap socks = new BpfMap(Bpf.open(pin))) {
+            for (int i = 0; i < socks.info().maxEntries(); i++) {
+                socks.delete(BpfMap.u32(i));
             }
         }
     }

@@ -148,6 +148,18 @@ class SocketSelectTest {
     }
 
     @Test
+    void theSameSocketsCanBeDeployedToRightAfterARemove() {
+        try (UdpWorkers workers = UdpWorkers.start(ns, "127.0.0.1", PORT, 4)) {
+            for (int i = 0; i < 3; i++) {
+                Deployment d = agent.deployer.deploy(TestAgent.example("round_robin.c"), List.of(target(PORT)));
+                workers.reset();
+                assertThat(send(workers, PORT, 40, UdpSender.to("127.0.0.1", PORT))).containsExactly(10, 10, 10, 10);
+                agent.deployer.remove(d.id());
+            }
+        }
+    }
+
+    @Test
     void replaceSwapsThePolicy() {
         try (UdpWorkers workers = UdpWorkers.start(ns, "127.0.0.1", PORT, 4)) {
             Deployment d = agent.deployer.deploy(TestAgent.example("round_robin.c"), List.of(target(PORT)));

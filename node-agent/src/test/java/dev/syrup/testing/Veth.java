@@ -58,6 +58,11 @@ public final class Veth {
             b.run("ip", "addr", "add", addrB + "/24", "dev", ifB);
             a.run("ip", "link", "set", ifA, "up");
             b.run("ip", "link", "set", ifB, "up");
+            // veth leaves checksums to the receiver (CHECKSUM_PARTIAL); a packet that XDP redirects
+            // through a CPUMAP is rebuilt without that mark and UDP drops it as corrupt. Senders on a
+            // real NIC put full checksums on the wire, as these ends now do.
+            a.run("ethtool", "-K", ifA, "tx", "off");
+            b.run("ethtool", "-K", ifB, "tx", "off");
         } catch (RuntimeException e) {
             try {
                 a.run("ip", "link", "del", ifA); // takes the peer with it
