@@ -8,6 +8,9 @@
  * reply of a `udp_workers --reply` server (the index of the socket that served
  * it) and, before SENT, prints "REPLIES <n0> <n1> ...": replies per server
  * socket index, up to the highest index that replied (at most 64 columns).
+ *
+ * With --tcp each "datagram" is a connection instead: connect, write the
+ * payload, (read the reply,) close. TCP is steered per connection.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,12 +37,34 @@
 #define BURST 64
 #define BURST_PAUSE_US 200
 
+/*
+ * One TCP connection carrying the payload. Returns the server's 1-byte reply
+ * (0..255) when wait_reply is set and it came, -1 when none came, -2 on error.
+ */
+static int tcp_exchange(const struct sockaddr_in *dst, const char *payload, long len, int wait_reply)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0), out = -1;
+	unsigned char idx;
+
+	if (fd < 0 || connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) ||
+	    (len && write(fd, payload, len) != len)) {
+		out = -2;
+	} else if (wait_reply) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 1000) == 1 && read(fd, &idx, 1) == 1)
+			out = idx;
+	}
+	if (fd >= 0)
+		close(fd);
+	return out;
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s --dst IPv4 --port P --count N [--src-ports K (default 1)]\n"
 		"          [--payload TEXT | --payload-cycle B0,B1,...] [--size S]\n"
-		"          [--interval-us U] [--wait-replies]\n", prog);
+		"          [--interval-us U] [--wait-replies] [--tcp]\n", prog);
 	exit(2);
 }
 
@@ -77,6 +102,7 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "interval-us", required_argument, NULL, 'i' },
 		{ "wait-replies", no_argument, NULL, 'w' },
+		{ "tcp", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char payload[MAX_PAYLOAD];
@@ -85,7 +111,7 @@ int main(int argc, char **argv)
 	long port = -1, count = -1, k = 1, size = -1, interval = 0, len = 0, sent = 0;
 	long replies[MAX_REPLY_IDX] = { 0 };
 	unsigned char cycle[MAX_CYCLE];
-	int have_dst = 0, ncycle = 0, wait_replies = 0, opt, top = -1;
+	int have_dst = 0, ncycle = 0, wait_replies = 0, tcp = 0, opt, top = -1;
 	const char *prog = argv[0];
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -103,6 +129,7 @@ int main(int argc, char **argv)
 		case 's': size = parse_num(prog, "--size", optarg, 0, MAX_PAYLOAD); break;
 		case 'i': interval = parse_num(prog, "--interval-us", optarg, 0, 10000000); break;
 		case 'w': wait_replies = 1; break;
+		case 't': tcp = 1; break;
 		case 'P':
 			len = strlen(optarg);
 			if (len > MAX_PAYLOAD)
@@ -134,7 +161,7 @@ int main(int argc, char **argv)
 	}
 	dst.sin_port = htons(port);
 
-	for (long i = 0; i < k; i++) {
+	for (long i = 0; !tcp && i < k; i++) {
 		fds[i] = socket(AF_INET, SOCK_DGRAM, 0);
 		if (fds[i] < 0) {
 			perror("socket");
@@ -147,6 +174,21 @@ int main(int argc, char **argv)
 
 		if (ncycle)
 			payload[0] = cycle[j % ncycle];
+		if (tcp) {
+			int r = tcp_exchange(&dst, payload, len, wait_replies);
+			if (r == -2) {
+				fprintf(stderr, "tcp %s:%ld (connection %ld): %s\n", inet_ntoa(dst.sin_addr), port, j,
+					strerror(errno));
+				return 1;
+			}
+			sent++;
+			if (r >= 0 && r < MAX_REPLY_IDX) {
+				replies[r]++;
+				if (r > top)
+					top = r;
+			}
+			continue;
+		}
 		if (sendto(fd, payload, len, 0, (struct sockaddr *)&dst, sizeof(dst)) != len) {
 			fprintf(stderr, "sendto %s:%ld (datagram %ld): %s\n", inet_ntoa(dst.sin_addr),
 				port, j, strerror(errno));

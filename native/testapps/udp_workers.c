@@ -6,7 +6,9 @@
  * each (--rcvbuf sizes their receive buffers; the kernel default otherwise).
  * Socket i is the i-th lowest fd of the group, which is what the socket-select
  * hook calls executor i. Counts datagrams per socket and the first payload
- * byte of each datagram, and answers commands on stdin:
+ * byte of each datagram, and answers commands on stdin. With --tcp the sockets
+ * listen instead, and each accepted connection counts once (its first byte goes
+ * to the histogram): TCP is steered per connection.
  *
  *   COUNTS   -> COUNTS <n0> <n1> ...
  *   HIST <i> -> HIST <i> <byte>=<count> ...   (non-zero bins only)
@@ -33,6 +35,7 @@ struct worker {
 	int idx;
 	int fd;
 	int reply;
+	int tcp;
 	atomic_ullong count;
 	atomic_ullong hist[256];
 };
@@ -42,7 +45,7 @@ static struct worker workers[MAX_SOCKETS];
 static void usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s --port P [--sockets N (1..%d, default 4)] "
-		"[--addr IPv4 (default 0.0.0.0)] [--reply] [--rcvbuf BYTES]\n", prog, MAX_SOCKETS);
+		"[--addr IPv4 (default 0.0.0.0)] [--reply] [--rcvbuf BYTES] [--tcp]\n", prog, MAX_SOCKETS);
 	exit(2);
 }
 
@@ -76,6 +79,32 @@ static void *recv_loop(void *arg)
 			atomic_fetch_add_explicit(&w->hist[buf[0]], 1, memory_order_relaxed);
 		if (w->reply)
 			sendto(w->fd, &idx, 1, 0, (struct sockaddr *)&src, len);
+	}
+	return NULL;
+}
+
+/* TCP: one count per accepted connection; reads it to the end, replying once. */
+static void *accept_loop(void *arg)
+{
+	struct worker *w = arg;
+	unsigned char buf[4096], idx = (unsigned char)w->idx;
+
+	for (;;) {
+		int c = accept(w->fd, NULL, NULL);
+		ssize_t n, first = -1;
+
+		if (c < 0)
+			continue;
+		atomic_fetch_add_explicit(&w->count, 1, memory_order_relaxed);
+		while ((n = read(c, buf, sizeof(buf))) > 0) {
+			if (first < 0) {
+				first = buf[0];
+				atomic_fetch_add_explicit(&w->hist[buf[0]], 1, memory_order_relaxed);
+				if (w->reply)
+					write(c, &idx, 1);
+			}
+		}
+		close(c);
 	}
 	return NULL;
 }
@@ -123,10 +152,11 @@ int main(int argc, char **argv)
 		{ "addr", required_argument, NULL, 'a' },
 		{ "reply", no_argument, NULL, 'r' },
 		{ "rcvbuf", required_argument, NULL, 'b' },
+		{ "tcp", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
-	int port = -1, n = 4, reply = 0, rcvbuf = 0, opt, one = 1;
+	int port = -1, n = 4, reply = 0, rcvbuf = 0, tcp = 0, opt, one = 1;
 	char line[256];
 	pthread_t tid;
 
@@ -140,6 +170,7 @@ int main(int argc, char **argv)
 			break;
 		case 'r': reply = 1; break;
 		case 'b': rcvbuf = parse_int(argv[0], optarg, 1, 1 << 30); break;
+		case 't': tcp = 1; break;
 		default: usage(argv[0]);
 		}
 	}
@@ -155,7 +186,8 @@ int main(int argc, char **argv)
 
 		w->idx = i;
 		w->reply = reply;
-		w->fd = socket(AF_INET, SOCK_DGRAM, 0);
+		w->tcp = tcp;
+		w->fd = socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
 		if (w->fd < 0) {
 			perror("socket");
 			return 1;
@@ -174,9 +206,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bind %s:%d: %s\n", inet_ntoa(addr.sin_addr), port, strerror(errno));
 			return 1;
 		}
+		if (tcp && listen(w->fd, 1024)) {
+			perror("listen");
+			return 1;
+		}
 	}
 	for (int i = 0; i < n; i++) {
-		if ((errno = pthread_create(&tid, NULL, recv_loop, &workers[i]))) {
+		if ((errno = pthread_create(&tid, NULL, tcp ? accept_loop : recv_loop, &workers[i]))) {
 			perror("pthread_create");
 			return 1;
 		}

@@ -160,6 +160,18 @@ class SocketSelectTest {
     }
 
     @Test
+    void tcpConnectionsAreSteeredOneByOne() {
+        try (UdpWorkers server = UdpWorkers.on("127.0.0.1", PORT).in(ns).sockets(4).tcp().start()) {
+            SocketSelectTarget tcp = new SocketSelectTarget(NetnsRef.of(ns.path()), Protocol.TCP, PORT);
+            Deployment d = agent.deployer.deploy(TestAgent.example("round_robin.c"), List.of(tcp));
+            UdpSender.to("127.0.0.1", PORT).in(ns).tcp().count(40).payload("GET").run();
+            assertThat(server.awaitTotal(40, WAIT)).containsExactly(10, 10, 10, 10);
+            // Only the SYN of each connection is steered: one decision per connection.
+            assertThat(agent.deployer.stats(d.id(), tcp).perExecutor()).containsExactly(10, 10, 10, 10);
+        }
+    }
+
+    @Test
     void replaceSwapsThePolicy() {
         try (UdpWorkers workers = UdpWorkers.start(ns, "127.0.0.1", PORT, 4)) {
             Deployment d = agent.deployer.deploy(TestAgent.example("round_robin.c"), List.of(target(PORT)));

@@ -26,6 +26,7 @@ public final class UdpSender {
     private Integer size;
     private long intervalUs;
     private boolean waitReplies;
+    private boolean tcp;
     private Duration timeout;
 
     /** What was sent and, with {@link #waitReplies()}, the replies per serving socket index. */
@@ -69,6 +70,9 @@ public final class UdpSender {
     /** Wait up to 1 s for each datagram's reply from a {@code udp_workers --reply} server. */
     public UdpSender waitReplies() { this.waitReplies = true; return this; }
 
+    /** One TCP connection per message instead of a datagram (source ports are then ephemeral). */
+    public UdpSender tcp() { this.tcp = true; return this; }
+
     /** Overrides the default timeout (10 s plus the worst case of the pacing and the reply waits). */
     public UdpSender timeout(Duration t) { this.timeout = t; return this; }
 
@@ -89,6 +93,9 @@ public final class UdpSender {
         }
         if (intervalUs > 0) {
             argv.addAll(List.of("--interval-us", Long.toString(intervalUs)));
+        }
+        if (tcp) {
+            argv.add("--tcp");
         }
         if (waitReplies) {
             argv.add("--wait-replies");

@@ -71,6 +71,7 @@ public final class UdpWorkers implements AutoCloseable {
         private NetNs ns;
         private int sockets = 4;
         private boolean reply;
+        private boolean tcp;
         private int rcvbuf = DEFAULT_RCVBUF;
 
         private Builder(String addr, int port) {
@@ -86,6 +87,9 @@ public final class UdpWorkers implements AutoCloseable {
         /** Answer each datagram with the serving socket's index (one byte). */
         public Builder reply() { this.reply = true; return this; }
 
+        /** Listen on TCP instead: each accepted connection counts once (TCP is steered per connection). */
+        public Builder tcp() { this.tcp = true; return this; }
+
         /** Receive buffer per socket in bytes; 0 keeps the kernel default (net.core.rmem_default). */
         public Builder rcvbuf(int bytes) { this.rcvbuf = bytes; return this; }
 
@@ -95,6 +99,9 @@ public final class UdpWorkers implements AutoCloseable {
                     "--port", Integer.toString(port), "--sockets", Integer.toString(sockets), "--addr", addr));
             if (reply) {
                 argv.add("--reply");
+            }
+            if (tcp) {
+                argv.add("--tcp");
             }
             if (rcvbuf > 0) {
                 argv.addAll(List.of("--rcvbuf", Integer.toString(rcvbuf)));
