@@ -1,0 +1,30 @@
+package dev.syrup.api;
+
+import java.util.List;
+
+/** One request to syrupd; which fields apply depends on op (docs/protocol.md). */
+public record Request(String op, PolicyText policy, List<HookSpec> hooks, String id, String map, String key,
+                      String value, Boolean force) {
+    public static Request deploy(PolicyText policy, List<HookSpec> hooks) {
+        return new Request("deploy", policy, hooks, null, null, null, null, null);
+    }
+
+    public static Request replace(String id, PolicyText policy, boolean force) {
+        return new Request("replace", policy, null, id, null, null, null, force ? true : null);
+    }
+
+    public static Request remove(String id, boolean force) {
+        return new Request("remove", null, null, id, null, null, null, force ? true : null);
+    }
+
+    public static Request list() { return new Request("list", null, null, null, null, null, null, null); }
+
+    public static Request status() { return new Request("status", null, null, null, null, null, null, null); }
+
+    /** op is one of map.get, map.set, map.delete, map.dump; key and value are hex or null. */
+    public static Request map(String op, String id, String map, String key, String value, boolean force) {
+        return new Request(op, null, null, id, map, key, value, force ? true : null);
+    }
+
+    public boolean isForced() { return Boolean.TRUE.equals(force); }
+}
