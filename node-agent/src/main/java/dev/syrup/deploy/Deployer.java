@@ -64,6 +64,26 @@ public final class Deployer {
         }
     }
 
+    /**
+     * adopt takes over a deployment found pinned from an earlier run (its programs kept running);
+     * nothing is loaded or attached.
+     */
+    public synchronized void adopt(Deployment d) {
+        checkClaims(d.id(), d.targets());
+        deployments.put(d.id(), d);
+    }
+
+    /**
+     * discard detaches and unpins what is left of a deployment that is not (or no longer) whole,
+     * without registering it.
+     */
+    public synchronized void discard(Deployment d) {
+        for (HookTarget t : d.targets()) {
+            detach(t, layout.target(d.id(), t));
+        }
+        Bpffs.removeTree(layout.deployment(d.id()));
+    }
+
     /** deploy compiles policy for every target's hook, loads it and attaches it. */
     public synchronized Deployment deploy(PolicySource policy, List<HookTarget> targets) {
         if (targets.isEmpty()) {
@@ -189,7 +209,7 @@ public final class Deployer {
         for (Deployment other : deployments.values()) {
             for (HookTarget t : other.targets()) {
                 if (!other.id().equals(self) && claims.contains(claim(t))) {
-                    throw new IllegalStateException(t.protocol() + " port " + t.port() + " at hook " + t.hook()
+                    throw new PortConflictException(t.protocol() + " port " + t.port() + " at hook " + t.hook()
                             + " in " + t.netns() + " is already claimed by deployment " + other.id());
                 }
             }

@@ -1,12 +1,18 @@
 package dev.syrup.hook;
 
 import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.BpfException;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
+import dev.syrup.bpf.Netns;
 import dev.syrup.deploy.Bpffs;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A root dispatcher: one program per hook instance (network namespace or interface) that
@@ -66,10 +72,48 @@ public final class Dispatcher implements AutoCloseable {
         routes.delete(BpfMap.u32(port));
     }
 
+    /** unroute unroutes port only if it goes to the program with id policyId; tells whether it did. */
+    public boolean unroute(int port, int policyId) {
+        Integer routed = routes().get(port);
+        if (routed == null || routed != policyId) {
+            return false;
+        }
+        unroute(port);
+        return true;
+    }
+
     public boolean hasRoutes() { return !routes.keys().isEmpty(); }
 
-    /** unpin removes the dispatcher's pins; the program goes once nothing else holds it. */
-    public void unpin() { Bpffs.removeTree(dir); }
+    /** The routed ports and the id of the policy program each goes to. */
+    public Map<Integer, Integer> routes() {
+        Map<Integer, Integer> out = new TreeMap<>();
+        for (byte[] key : routes.keys()) {
+            routes.lookup(key).ifPresent(v -> out.put(u32(key), u32(v)));
+        }
+        return out;
+    }
+
+    private static int u32(byte[] b) { return ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).getInt(); }
+
+    /** detachLink detaches the XDP link of an interface dispatcher, if it has one. */
+    public void detachLink() {
+        Path pin = dir.resolve("link");
+        if (Files.exists(pin)) {
+            try (Fd link = Bpf.open(pin)) {
+                Netns.detach(link);
+            } catch (BpfException e) {
+                // The interface (or its namespace) is gone and took the attachment with it.
+            }
+        }
+    }
+
+    /** unpin removes the dispatcher's pins (and its namespace's directory once empty). */
+    public void unpin() {
+        Bpffs.removeTree(dir);
+        if (Bpffs.list(dir.getParent()).isEmpty()) {
+            Bpffs.removeTree(dir.getParent());
+        }
+    }
 
     @Override
     public void close() {

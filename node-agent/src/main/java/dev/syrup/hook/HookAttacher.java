@@ -91,13 +91,23 @@ public abstract class HookAttacher<T extends HookTarget> {
         }
     }
 
-    /** detach returns target's traffic to the kernel default and unpins everything of it. */
+    /**
+     * detach returns target's traffic to the kernel default and unpins everything of it. The port is
+     * unrouted only if it still goes to this target's program, so detaching leftovers never cuts
+     * another deployment's route.
+     */
     public void detach(T target, Path targetDir) {
         Path dir = dispatcherDir(target);
-        if (Files.exists(dir.resolve("prog"))) {
+        Path prog = targetDir.resolve(PROG_PIN);
+        if (Files.exists(prog) && Files.exists(dir.resolve("prog"))) {
+            int id;
+            try (Fd fd = Bpf.open(prog)) {
+                id = Bpf.programInfo(fd).id();
+            }
             try (Dispatcher d = Dispatcher.open(dir)) {
-                d.unroute(target.port());
-                release(target, d);
+                if (d.unroute(target.port(), id)) {
+                    release(target, d);
+                }
             }
         }
         releaseExecutors(targetDir);

@@ -66,11 +66,11 @@ public final class ReuseportSockets {
                 fds.add(fd);
                 Sockets.Info info = Sockets.info(fd);
                 if (info.protocol() != protocol.number() || info.localPort() != port) {
-                    throw new IllegalStateException("socket fd " + o.fd() + " of pid " + o.pid()
+                    throw new TargetUnavailableException("socket fd " + o.fd() + " of pid " + o.pid()
                             + " changed while being taken (now " + info + ")");
                 }
                 if (!info.reusePort()) {
-                    throw new IllegalStateException("socket fd " + o.fd() + " of pid " + o.pid() + " on port " + port
+                    throw new TargetUnavailableException("socket fd " + o.fd() + " of pid " + o.pid() + " on port " + port
                             + " does not have SO_REUSEPORT set; socket-select needs an SO_REUSEPORT group");
                 }
             }

@@ -31,11 +31,11 @@ public final class SocketSelectAttacher extends HookAttacher<SocketSelectTarget>
     public Executors resolve(SocketSelectTarget target) {
         List<ReuseportSockets.Owner> owners = owners(target);
         if (owners.isEmpty()) {
-            throw new IllegalStateException("no " + target.protocol() + " socket is bound to port " + target.port()
+            throw new TargetUnavailableException("no " + target.protocol() + " socket is bound to port " + target.port()
                     + " in network namespace " + target.netns() + "; start the application first");
         }
         if (owners.size() > HookConfig.MAX_EXECUTORS) {
-            throw new IllegalStateException(owners.size() + " sockets are bound to port " + target.port()
+            throw new TargetUnavailableException(owners.size() + " sockets are bound to port " + target.port()
                     + "; socket-select supports at most " + HookConfig.MAX_EXECUTORS);
         }
         return Executors.ofSockets(ReuseportSockets.take(owners, target.protocol(), target.port()));

@@ -45,7 +45,12 @@ public final class XdpCpuAttacher extends HookAttacher<XdpCpuTarget> {
                         + (possible - 1) + ")");
             }
         }
-        Netns.ifindex(target.netns().path(), target.iface()); // fails early and clearly if the interface is absent
+        try {
+            Netns.ifindex(target.netns().path(), target.iface());
+        } catch (BpfException e) {
+            throw new TargetUnavailableException("interface " + target.iface() + " not found in network namespace "
+                    + target.netns() + " (" + e.getMessage() + ")", e);
+        }
         return Executors.ofCpus(cpus);
     }
 
@@ -74,7 +79,7 @@ public final class XdpCpuAttacher extends HookAttacher<XdpCpuTarget> {
             } catch (BpfException e) {
                 d.close();
                 if (e.errno() == 16) {
-                    throw new IllegalStateException("interface " + target.iface()
+                    throw new TargetUnavailableException("interface " + target.iface()
                             + " already has an XDP program that is not Syrup's dispatcher", e);
                 }
                 throw e;
@@ -85,18 +90,10 @@ public final class XdpCpuAttacher extends HookAttacher<XdpCpuTarget> {
 
     @Override
     protected void release(XdpCpuTarget target, Dispatcher dispatcher) {
-        if (dispatcher.hasRoutes()) {
-            return;
+        if (!dispatcher.hasRoutes()) {
+            dispatcher.detachLink();
+            dispatcher.unpin();
         }
-        Path linkPin = dispatcher.dir().resolve("link");
-        if (Files.exists(linkPin)) {
-            try (Fd link = Bpf.open(linkPin)) {
-                Netns.detach(link);
-            } catch (BpfException e) {
-                // The interface (or its namespace) is gone and took the attachment with it.
-            }
-        }
-        dispatcher.unpin();
     }
 
     @Override

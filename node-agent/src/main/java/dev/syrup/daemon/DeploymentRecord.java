@@ -1,0 +1,54 @@
+package dev.syrup.daemon;
+
+import dev.syrup.deploy.Deployment;
+import dev.syrup.hook.Hook;
+import dev.syrup.hook.HookConfig;
+import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.NetnsRef;
+import dev.syrup.hook.Protocol;
+import dev.syrup.hook.SocketSelectTarget;
+import dev.syrup.hook.XdpCpuTarget;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What syrupd keeps on disk of a deployment, beside its pins: enough to adopt it after a restart
+ * (targets with their namespace inode and load-time constants) and who owns it.
+ */
+public record DeploymentRecord(String id, Owner owner, String policyName, String policySha256, List<Target> targets) {
+    public record Owner(int uid, String cgroup) {
+        static Owner of(PeerIdentity peer) { return new Owner(peer.uid(), peer.cgroup()); }
+
+        boolean is(PeerIdentity peer) { return uid == peer.uid() && cgroup.equals(peer.cgroup()); }
+    }
+
+    public record Target(String hook, String netns, long netnsInode, String protocol, int port, String iface,
+                         List<Integer> cpus, int executors, List<Integer> executorCpus) {}
+
+    public static DeploymentRecord of(Deployment d, Owner owner) {
+        List<Target> targets = d.targets().stream().map(t -> {
+            HookConfig c = d.config(t);
+            XdpCpuTarget x = t instanceof XdpCpuTarget xt ? xt : null;
+            return new Target(t.hook().cliName(), t.netns().path().toString(), t.netns().inode(),
+                    t.protocol().toString(), t.port(), x == null ? null : x.iface(), x == null ? List.of() : x.cpus(),
+                    c.executors(), c.cpus());
+        }).toList();
+        return new DeploymentRecord(d.id(), owner, d.policyName(), d.policyHash(), targets);
+    }
+
+    public Deployment toDeployment() {
+        Map<String, HookConfig> configs = new LinkedHashMap<>();
+        List<HookTarget> hookTargets = targets.stream().map(t -> {
+            NetnsRef netns = new NetnsRef(Path.of(t.netns()), t.netnsInode());
+            Hook hook = Hook.fromCliName(t.hook());
+            HookTarget ht = hook == Hook.SOCKET_SELECT
+                    ? new SocketSelectTarget(netns, Protocol.parse(t.protocol()), t.port())
+                    : new XdpCpuTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.cpus());
+            configs.put(ht.key(), new HookConfig(hook, t.executors(), t.executorCpus()));
+            return ht;
+        }).toList();
+        return new Deployment(id, policyName, policySha256, hookTargets, configs);
+    }
+}

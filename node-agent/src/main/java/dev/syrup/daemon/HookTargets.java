@@ -1,0 +1,54 @@
+package dev.syrup.daemon;
+
+import dev.syrup.api.HookSpec;
+import dev.syrup.hook.Hook;
+import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.NetnsRef;
+import dev.syrup.hook.Protocol;
+import dev.syrup.hook.SocketSelectTarget;
+import dev.syrup.hook.XdpCpuTarget;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Turns the hooks of a request into targets, with the protocol's defaults. */
+final class HookTargets {
+    private static final Path NAMED_NETNS = Path.of("/var/run/netns");
+
+    private HookTargets() {}
+
+    static HookTarget of(HookSpec spec, PeerIdentity peer) {
+        if (spec.hook() == null) {
+            throw new IllegalArgumentException("a hook needs \"hook\" (socket-select or xdp-cpu)");
+        }
+        if (spec.port() == null) {
+            throw new IllegalArgumentException("hook " + spec.hook() + " needs \"port\"");
+        }
+        Hook hook = Hook.fromCliName(spec.hook());
+        Protocol protocol = spec.protocol() == null ? Protocol.UDP : Protocol.parse(spec.protocol());
+        NetnsRef netns = NetnsRef.of(netnsPath(spec.netns(), peer));
+        if (hook == Hook.SOCKET_SELECT) {
+            if (spec.iface() != null || spec.cpus() != null) {
+                throw new IllegalArgumentException("socket-select takes no \"interface\" or \"cpus\"");
+            }
+            return new SocketSelectTarget(netns, protocol, spec.port());
+        }
+        if (spec.iface() == null || spec.iface().isBlank()) {
+            throw new IllegalArgumentException("xdp-cpu needs \"interface\"");
+        }
+        return new XdpCpuTarget(netns, spec.iface(), protocol, spec.port(), spec.cpus() == null ? List.of() : spec.cpus());
+    }
+
+    /** A path, a name under /var/run/netns, or (absent) the caller's own namespace. */
+    private static Path netnsPath(String netns, PeerIdentity peer) {
+        if (netns == null || netns.isEmpty()) {
+            return peer.netns();
+        }
+        if (netns.contains("/")) {
+            return Path.of(netns);
+        }
+        if (netns.equals(".") || netns.equals("..")) {
+            throw new IllegalArgumentException("invalid network namespace name '" + netns + "'");
+        }
+        return NAMED_NETNS.resolve(netns);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.syrup.daemon;
+
+import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.Fd;
+import dev.syrup.deploy.Bpffs;
+import dev.syrup.deploy.Deployer;
+import dev.syrup.deploy.Deployment;
+import dev.syrup.deploy.PinLayout;
+import dev.syrup.deploy.PortConflictException;
+import dev.syrup.hook.Dispatcher;
+import dev.syrup.hook.HookTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * At start-up, makes syrupd's records and the kernel's pinned state agree: deployments with both
+ * are adopted (their programs never stopped); a record whose pins are gone is dropped; pins without
+ * a record are unpinned, and dispatcher routes to programs of no deployment are removed.
+ */
+final class Reconciler {
+    private final Deployer deployer;
+    private final RecordStore records;
+    private final PinLayout layout;
+
+    Reconciler(Deployer deployer, RecordStore records, PinLayout layout) {
+        this.deployer = deployer;
+        this.records = records;
+        this.layout = layout;
+    }
+
+    /** reconcile adopts what it can into owners and returns what it repaired. */
+    List<String> reconcile(Map<String, DeploymentRecord.Owner> owners) {
+        List<String> repaired = new ArrayList<>();
+        for (DeploymentRecord r : records.loadAll(repaired)) {
+            Deployment d = r.toDeployment();
+            if (!complete(d)) {
+                deployer.discard(d);
+                records.delete(d.id());
+                repaired.add("deployment " + d.id() + " had a record but not all of its pins: removed");
+                continue;
+            }
+            try {
+                deployer.adopt(d);
+                owners.put(d.id(), r.owner());
+            } catch (PortConflictException e) {
+                deployer.discard(d);
+                records.delete(d.id());
+                repaired.add("deployment " + d.id() + " claimed a port another deployment holds: removed ("
+                        + e.getMessage() + ")");
+            }
+        }
+        for (Path dir : Bpffs.list(layout.deployments())) {
+            String id = dir.getFileName().toString();
+            if (!owners.containsKey(id)) {
+                Bpffs.removeTree(dir);
+                repaired.add("pins of deployment " + id + " had no record: unpinned");
+            }
+        }
+        sweepDispatchers(repaired);
+        return repaired;
+    }
+
+    private boolean complete(Deployment d) {
+        return d.targets().stream().allMatch(t -> Files.exists(layout.target(d.id(), t).resolve("prog")));
+    }
+
+    /** Routes to programs that no adopted deployment pins are stale; dispatchers left empty go. */
+    private void sweepDispatchers(List<String> repaired) {
+        Set<Integer> live = new HashSet<>();
+        for (Deployment d : deployer.list()) {
+            for (HookTarget t : d.targets()) {
+                try (Fd prog = Bpf.open(layout.target(d.id(), t).resolve("prog"))) {
+                    live.add(Bpf.programInfo(prog).id());
+                }
+            }
+        }
+        for (Path netns : Bpffs.list(layout.root().resolve("dispatchers"))) {
+            for (Path dir : Bpffs.list(netns)) {
+                if (!Files.exists(dir.resolve("prog"))) {
+                    Bpffs.removeTree(dir);
+                    continue;
+                }
+                try (Dispatcher dispatcher = Dispatcher.open(dir)) {
+                    dispatcher.routes().forEach((port, progId) -> {
+                        if (!live.contains(progId)) {
+                            dispatcher.unroute(port);
+                            repaired.add("dispatcher " + layout.root().relativize(dir) + ": stale route for port "
+                                    + port + " removed");
+                        }
+                    });
+                    if (!dispatcher.hasRoutes()) {
+                        dispatcher.detachLink();
+                        dispatcher.unpin();
+                    }
+                }
+            }
+            if (Bpffs.list(netns).isEmpty()) {
+                Bpffs.removeTree(netns);
+            }
+        }
+    }
+}

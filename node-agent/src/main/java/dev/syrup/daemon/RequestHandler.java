@@ -1,0 +1,228 @@
+package dev.syrup.daemon;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.syrup.api.ErrorInfo;
+import dev.syrup.api.HookSpec;
+import dev.syrup.api.Json;
+import dev.syrup.api.Request;
+import dev.syrup.api.Response;
+import dev.syrup.bpf.BpfMap;
+import dev.syrup.deploy.Deployer;
+import dev.syrup.deploy.Deployment;
+import dev.syrup.deploy.PortConflictException;
+import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.TargetUnavailableException;
+import dev.syrup.policy.CompileException;
+import dev.syrup.policy.Diagnostic;
+import dev.syrup.policy.PolicyException;
+import dev.syrup.policy.PolicySource;
+import dev.syrup.policy.VerificationException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Answers one request of one caller (docs/protocol.md). Never throws: failures become error responses. */
+final class RequestHandler {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Deployer deployer;
+    private final RecordStore records;
+    private final Map<String, DeploymentRecord.Owner> owners;
+    private final DaemonOptions options;
+    private final List<String> repaired;
+    private final Instant started = Instant.now();
+    private final Log log;
+
+    RequestHandler(Deployer deployer, RecordStore records, Map<String, DeploymentRecord.Owner> owners,
+                   DaemonOptions options, List<String> repaired, Log log) {
+        this.deployer = deployer;
+        this.records = records;
+        this.owners = owners instanceof ConcurrentHashMap ? owners : new ConcurrentHashMap<>(owners);
+        this.options = options;
+        this.repaired = List.copyOf(repaired);
+        this.log = log;
+    }
+
+    Response handle(String line, PeerIdentity peer) {
+        Request request;
+        try {
+            request = Json.MAPPER.readValue(line, Request.class);
+        } catch (JsonProcessingException e) {
+            return error(ErrorInfo.INVALID_REQUEST, "malformed request: " + e.getOriginalMessage());
+        }
+        if (request == null || request.op() == null) {
+            return error(ErrorInfo.INVALID_REQUEST, "a request needs \"op\"");
+        }
+        try {
+            return Response.success(dispatch(request, peer));
+        } catch (CompileException e) {
+            Diagnostic first = e.diagnostics().stream().filter(d -> d.severity().isError()).findFirst().orElse(null);
+            return Response.failure(new ErrorInfo(ErrorInfo.COMPILE, e.getMessage(),
+                    first == null ? null : first.file(), first == null ? null : first.line()));
+        } catch (VerificationException e) {
+            return Response.failure(new ErrorInfo(ErrorInfo.VERIFIER, e.getMessage(), e.file(),
+                    e.line() > 0 ? e.line() : null));
+        } catch (PolicyException | IllegalArgumentException e) {
+            return error(ErrorInfo.INVALID_REQUEST, e.getMessage());
+        } catch (ForbiddenException e) {
+            return error(ErrorInfo.FORBIDDEN, e.getMessage());
+        } catch (NotFoundException e) {
+            return error(ErrorInfo.NOT_FOUND, e.getMessage());
+        } catch (PortConflictException e) {
+            return error(ErrorInfo.CONFLICT, e.getMessage());
+        } catch (TargetUnavailableException e) {
+            return error(ErrorInfo.UNAVAILABLE, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("request " + request.op() + " of pid " + peer.pid() + " failed", e);
+            return error(ErrorInfo.INTERNAL, e.toString());
+        }
+    }
+
+    private JsonNode dispatch(Request r, PeerIdentity peer) {
+        switch (r.op()) {
+            case "deploy": return deploy(r, peer);
+            case "replace": return replace(r, peer);
+            case "remove": return remove(r, peer);
+            case "list": return list();
+            case "status": return status();
+            case "map.get": case "map.set": case "map.delete": case "map.dump": return map(r, peer);
+            default: throw new IllegalArgumentException("unknown op '" + r.op()
+                    + "' (deploy, replace, remove, list, status, map.get, map.set, map.delete, map.dump)");
+        }
+    }
+
+    private JsonNode deploy(Request r, PeerIdentity peer) {
+        PolicySource source = policy(r);
+        if (r.hooks() == null || r.hooks().isEmpty()) {
+            throw new IllegalArgumentException("deploy needs at least one entry in \"hooks\"");
+        }
+        List<HookTarget> targets = new ArrayList<>();
+        for (HookSpec spec : r.hooks()) {
+            HookTarget t = HookTargets.of(spec, peer);
+            Authorizer.checkTarget(t, peer);
+            targets.add(t);
+        }
+        Deployment d = deployer.deploy(source, targets);
+        DeploymentRecord.Owner owner = DeploymentRecord.Owner.of(peer);
+        records.save(DeploymentRecord.of(d, owner));
+        owners.put(d.id(), owner);
+        log.info("deployed " + d.id() + " (" + d.policyName() + ") for uid " + peer.uid() + " at "
+                + targets.stream().map(HookTarget::key).toList());
+        return Json.MAPPER.valueToTree(Views.of(d, owner, deployer));
+    }
+
+    private JsonNode replace(Request r, PeerIdentity peer) {
+        DeploymentRecord.Owner owner = owned(r, peer);
+        Deployment d = deployer.replace(r.id(), policy(r));
+        records.save(DeploymentRecord.of(d, owner));
+        log.info("replaced the policy of " + d.id() + " with " + d.policyName());
+        return Json.MAPPER.valueToTree(Views.of(d, owner, deployer));
+    }
+
+    private JsonNode remove(Request r, PeerIdentity peer) {
+        owned(r, peer);
+        deployer.remove(r.id());
+        records.delete(r.id());
+        owners.remove(r.id());
+        log.info("removed " + r.id());
+        return Json.MAPPER.createObjectNode();
+    }
+
+    private JsonNode list() {
+        List<Object> views = new ArrayList<>();
+        for (Deployment d : deployer.list()) {
+            DeploymentRecord.Owner owner = owners.get(d.id());
+            if (owner != null) {
+                views.add(Views.of(d, owner, deployer));
+            }
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.set("deployments", Json.MAPPER.valueToTree(views));
+        return out;
+    }
+
+    private JsonNode status() {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("version", Syrupd.VERSION);
+        out.put("pinRoot", deployer.layout().root().toString());
+        out.put("stateDir", options.stateDir().toString());
+        out.put("deployments", deployer.list().size());
+        out.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
+        out.set("repaired", Json.MAPPER.valueToTree(repaired));
+        return out;
+    }
+
+    private JsonNode map(Request r, PeerIdentity peer) {
+        owned(r, peer);
+        if (r.map() == null) {
+            throw new IllegalArgumentException(r.op() + " needs \"map\"");
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        try (BpfMap map = deployer.openMap(r.id(), r.map())) {
+            switch (r.op()) {
+                case "map.get" -> out.put("value", HEX.formatHex(map.lookup(hex(r.key(), "key"))
+                        .orElseThrow(() -> new NotFoundException("map " + r.map() + " has no key " + r.key()))));
+                case "map.set" -> map.update(hex(r.key(), "key"), hex(r.value(), "value"));
+                case "map.delete" -> out.put("deleted", map.delete(hex(r.key(), "key")));
+                default -> {
+                    out.put("keySize", map.info().keySize());
+                    out.put("valueSize", map.info().valueSize());
+                    out.put("perCpu", map.isPerCpu());
+                    var entries = out.putArray("entries");
+                    for (byte[] key : map.keys()) {
+                        map.lookup(key).ifPresent(v -> entries.addObject().put("key", HEX.formatHex(key))
+                                .put("value", HEX.formatHex(v)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private DeploymentRecord.Owner owned(Request r, PeerIdentity peer) {
+        if (r.id() == null) {
+            throw new IllegalArgumentException(r.op() + " needs \"id\"");
+        }
+        DeploymentRecord.Owner owner = owners.get(r.id());
+        if (owner == null) {
+            throw new NotFoundException("no deployment with id " + r.id());
+        }
+        Authorizer.checkOwner(r.id(), owner, peer, r);
+        return owner;
+    }
+
+    private static PolicySource policy(Request r) {
+        if (r.policy() == null || r.policy().source() == null) {
+            throw new IllegalArgumentException(r.op() + " needs \"policy\": {\"name\", \"source\"}");
+        }
+        String name = r.policy().name() == null || r.policy().name().isBlank() ? "policy.c" : r.policy().name();
+        return PolicySource.of(name, r.policy().source().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] hex(String s, String what) {
+        if (s == null) {
+            throw new IllegalArgumentException("\"" + what + "\" is required (hex bytes)");
+        }
+        try {
+            return HEX.parseHex(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("\"" + what + "\" is not hex: " + e.getMessage());
+        }
+    }
+
+    private static Response error(String kind, String message) {
+        return Response.failure(new ErrorInfo(kind, message, null, null));
+    }
+
+    /** No such deployment, map or key. */
+    static final class NotFoundException extends RuntimeException {
+        NotFoundException(String message) { super(message); }
+    }
+}

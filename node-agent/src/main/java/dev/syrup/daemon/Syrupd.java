@@ -1,0 +1,127 @@
+package dev.syrup.daemon;
+
+import dev.syrup.api.ErrorInfo;
+import dev.syrup.api.Json;
+import dev.syrup.api.Response;
+import dev.syrup.bpf.Netns;
+import dev.syrup.deploy.Deployer;
+import dev.syrup.deploy.PinLayout;
+import dev.syrup.policy.ObjectCache;
+import dev.syrup.policy.PolicyCompiler;
+import dev.syrup.policy.Sdk;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * syrupd: compiles, deploys and keeps policies for local applications, which ask over a Unix
+ * socket. It is not in the data path: stopping or killing it leaves every deployed policy
+ * running, and on start it adopts what it finds pinned.
+ */
+public final class Syrupd implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+    /** A client idle for this long is disconnected. */
+    private static final int IDLE_TIMEOUT_MS = 60_000;
+
+    private final UnixServer server;
+    private final RequestHandler handler;
+    private final Log log;
+    private final ExecutorService clients = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "syrupd-client");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Thread acceptor;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Syrupd(UnixServer server, RequestHandler handler, Log log) {
+        this.server = server;
+        this.handler = handler;
+        this.log = log;
+        this.acceptor = new Thread(this::acceptLoop, "syrupd-accept");
+    }
+
+    /** start reconciles the pinned state, then serves requests on a background thread. */
+    public static Syrupd start(DaemonOptions o) throws IOException {
+        Log log = new Log(System.err);
+        Sdk sdk = Sdk.extract(o.cacheDir());
+        PolicyCompiler compiler = new PolicyCompiler(sdk, new ObjectCache(o.cacheDir().resolve("objects")));
+        PinLayout layout = new PinLayout(o.pinRoot());
+        Deployer deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO);
+        RecordStore records = new RecordStore(o.stateDir());
+        ConcurrentHashMap<String, DeploymentRecord.Owner> owners = new ConcurrentHashMap<>();
+        List<String> repaired = new Reconciler(deployer, records, layout).reconcile(owners);
+        log.info("adopted " + owners.size() + " deployment(s) pinned under " + layout.root());
+        repaired.forEach(r -> log.info("repaired: " + r));
+        RequestHandler handler = new RequestHandler(deployer, records, owners, o, repaired, log);
+        Syrupd d = new Syrupd(UnixServer.listen(o.socket(), 0666), handler, log);
+        d.acceptor.start();
+        log.info("syrupd " + VERSION + " listening on " + o.socket() + " (state in " + o.stateDir() + ")");
+        return d;
+    }
+
+    /** main runs syrupd until it is stopped (SIGTERM, SIGINT). */
+    public static void main(DaemonOptions o) throws Exception {
+        Syrupd d = start(o);
+        Runtime.getRuntime().addShutdownHook(new Thread(d::close, "syrupd-stop"));
+        d.stopped.await();
+    }
+
+    private void acceptLoop() {
+        try {
+            Connection c;
+            while ((c = server.accept(IDLE_TIMEOUT_MS)) != null) {
+                Connection client = c;
+                clients.execute(() -> serve(client));
+            }
+        } catch (IOException e) {
+            log.error("accepting clients failed", e);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void serve(Connection c) {
+        try (c) {
+            PeerIdentity peer = PeerIdentity.of(c.pid(), c.uid());
+            while (true) {
+                String line;
+                try {
+                    line = c.readLine(Json.MAX_LINE);
+                } catch (Connection.LineTooLongException e) {
+                    c.writeLine(Json.MAPPER.writeValueAsString(
+                            Response.failure(new ErrorInfo(ErrorInfo.INVALID_REQUEST, e.getMessage(), null, null))));
+                    if (e.inSync()) {
+                        continue;
+                    }
+                    return;
+                }
+                if (line == null) {
+                    return;
+                }
+                if (!line.isBlank()) {
+                    c.writeLine(Json.MAPPER.writeValueAsString(handler.handle(line, peer)));
+                }
+            }
+        } catch (IOException e) {
+            // The client went away or idled out; nothing to answer.
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        clients.shutdown();
+        try {
+            clients.awaitTermination(5, TimeUnit.SECONDS);
+            acceptor.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.syrup.e2e;
+
+import dev.syrup.deploy.Bpffs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A real syrupd in a process of its own, with private socket, pins, state and cache, so a test
+ * can kill it (SIGKILL) and start it again over the same state.
+ */
+final class SyrupdProcess implements AutoCloseable {
+    private static final Path CACHE = tempDir("syrup-e2e-cache");
+
+    final Path dir = tempDir("syrup-e2e");
+    final Path socket = dir.resolve("syrupd.sock");
+    final Path pinRoot = Path.of("/sys/fs/bpf/syrup-e2e-" + UUID.randomUUID().toString().substring(0, 8));
+    final Path log = dir.resolve("syrupd.log");
+    private Process process;
+
+    SyrupdProcess() { start(); }
+
+    void start() {
+        try {
+            Files.deleteIfExists(socket);
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), SyrupdMain.class.getName(),
+                    socket.toString(), pinRoot.toString(), dir.resolve("state").toString(), CACHE.toString());
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!Files.exists(socket)) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("syrupd did not start:\n" + log());
+            }
+            sleep(20);
+        }
+    }
+
+    /** kill stops syrupd the hard way, as a crash would. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    RawClient client() { return new RawClient(socket); }
+
+    @Override
+    public void close() {
+        kill();
+        Bpffs.removeTree(pinRoot);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
