@@ -23,7 +23,12 @@ final class SyrupdProcess implements AutoCloseable {
     final Path log = dir.resolve("syrupd.log");
     private Process process;
 
-    SyrupdProcess() { start(); }
+    SyrupdProcess() {
+        // Other users' clients must reach the socket (syrupd decides what they may do).
+        dir.toFile().setExecutable(true, false);
+        dir.toFile().setReadable(true, false);
+        start();
+    }
 
     void start() {
         try {
