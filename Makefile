@@ -32,6 +32,7 @@ build: native
 	$(MVN) -q -DskipTests package
 
 test: native bpffs
+	@$(MAKE) --no-print-directory -C native check
 	$(MVN) verify
 
 clean:
