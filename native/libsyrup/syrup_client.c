@@ -258,8 +258,10 @@ static int recv_line(struct sy_client *c, size_t *line_len)
 			size_t cap = c->cap ? c->cap * 2 : 4096;
 			char *buf = realloc(c->buf, cap < MAX_LINE ? cap : MAX_LINE);
 
-			if (!buf)
+			if (!buf) { /* the answer cannot be read to its end: drop the connection too */
+				broken(c, "%s", "");
 				return fail(&c->err, -ENOMEM, "out-of-memory", "no memory for syrupd's answer");
+			}
 			c->buf = buf;
 			c->cap = cap < MAX_LINE ? cap : MAX_LINE;
 		}

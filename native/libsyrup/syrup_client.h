@@ -71,8 +71,9 @@ int sy_deploy_policy(struct sy_client *c, const char *policy_file, const struct 
 		     char id_out[SY_ID_MAX]);
 
 /*
- * sy_deploy_policy() on a connection of its own to the default socket:
- * connect, deploy, close. Failures are described by sy_last_error*(NULL).
+ * sy_deploy_policy() on a connection of its own ($SYRUP_SOCKET, else
+ * SY_DEFAULT_SOCKET): connect, deploy, close. Failures are described by
+ * sy_last_error*(NULL).
  */
 int sy_deploy_policy_once(const char *policy_file, const struct sy_hook *hooks, int nhooks, char id_out[SY_ID_MAX]);
 
@@ -105,8 +106,8 @@ int sy_map_delete(struct sy_client *c, const char *id, const char *map, const vo
  * The last failure on c (NULL: in the calling thread): its message, e.g.
  * "rr.c:7: verifier rejected ...", its kind (see above), the policy file and
  * line it points at when syrupd knows them. "" and 0 when there is none; a
- * successful call clears them. Valid until the next call on c (or, for NULL,
- * by the thread).
+ * successful call clears them. Messages are cut at 4 KiB. Valid until the
+ * next call on c (or, for NULL, by the thread).
  */
 const char *sy_last_error(const struct sy_client *c);
 const char *sy_last_error_kind(const struct sy_client *c);
