@@ -5,7 +5,7 @@
 # Everything is installed on demand; Maven's cache lives in ~/.m2 (outside the tree).
 
 MVN       ?= mvn -B -ntp -Dstyle.color=never
-APT_PKGS  := clang llvm libbpf-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool
+APT_PKGS  := clang llvm libbpf-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev
 BPFFS     := /sys/fs/bpf
 
 .PHONY: all build native test deps bpffs clean
@@ -32,6 +32,7 @@ build: native
 	$(MVN) -q -DskipTests package
 
 test: native bpffs
+	@$(MAKE) --no-print-directory -C native check
 	$(MVN) verify
 
 clean:

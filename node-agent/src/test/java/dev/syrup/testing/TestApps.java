@@ -8,6 +8,7 @@ public final class TestApps {
     public static final String PROPERTY = "syrup.testapps";
     public static final String UDP_WORKERS = "udp_workers";
     public static final String UDP_SEND = "udp_send";
+    public static final String SYRUP_CTL = "syrup_ctl";
 
     private TestApps() {}
 
