@@ -42,7 +42,7 @@ final class OtherClient {
 
     Exec.Result run(String... args) {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.add(TestApps.binary("syrup_ctl").toString());
+        cmd.add(TestApps.binary(TestApps.SYRUP_CTL).toString());
         cmd.add("--socket");
         cmd.add(socket.toString());
         cmd.addAll(List.of(args));
