@@ -9,23 +9,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__type(key, __u32);
-	__type(value, __u32);
-	__uint(max_entries, 65536);
-} syrup_ports SEC(".maps");
-
-/*
- * Bookkeeping for the agent, unused by the program: the ports that have a policy
- * (port -> policy program id). Array maps cannot tell an empty slot from a full one.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, __u32);
-	__type(value, __u32);
-	__uint(max_entries, 65536);
-} syrup_routes SEC(".maps");
+#include "syrup_dispatch.h"
 
 SEC("sk_reuseport")
 int syrup_dispatch(struct sk_reuseport_md *md)

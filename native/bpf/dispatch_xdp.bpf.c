@@ -4,24 +4,7 @@
  * deployed for the packet's destination port; other packets pass untouched.
  */
 #include "syrup_parse.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__type(key, __u32);
-	__type(value, __u32);
-	__uint(max_entries, 65536);
-} syrup_ports SEC(".maps");
-
-/*
- * Bookkeeping for the agent, unused by the program: the ports that have a policy
- * (port -> policy program id). Array maps cannot tell an empty slot from a full one.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, __u32);
-	__type(value, __u32);
-	__uint(max_entries, 65536);
-} syrup_routes SEC(".maps");
+#include "syrup_dispatch.h"
 
 SEC("xdp")
 int syrup_dispatch(struct xdp_md *ctx)

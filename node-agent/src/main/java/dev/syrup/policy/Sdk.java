@@ -31,6 +31,7 @@ public final class Sdk {
             "include/syrup.h",
             "bpf/syrup_hook.h",
             "bpf/syrup_parse.h",
+            "bpf/syrup_dispatch.h",
             "bpf/socket_select.bpf.c",
             "bpf/xdp_cpu.bpf.c",
             "bpf/dispatch_socket_select.bpf.c",
