@@ -1,5 +1,6 @@
 package dev.syrup.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /** One request to syrupd; which fields apply depends on op (docs/protocol.md). */
@@ -26,5 +27,6 @@ public record Request(String op, PolicyText policy, List<HookSpec> hooks, String
         return new Request(op, null, null, id, map, key, value, force ? true : null);
     }
 
+    @JsonIgnore // not a field of the protocol
     public boolean isForced() { return Boolean.TRUE.equals(force); }
 }
