@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,9 +47,12 @@ public final class SyrupClient implements AutoCloseable {
     }
 
     /** $SYRUP_SOCKET if set, else DEFAULT_SOCKET. */
-    public static Path defaultSocket() {
-        String env = System.getenv(SOCKET_ENV);
-        return env == null || env.isBlank() ? DEFAULT_SOCKET : Path.of(env);
+    public static Path defaultSocket() { return defaultSocket(System.getenv()); }
+
+    /** The socket named in env's SYRUP_SOCKET, else DEFAULT_SOCKET. */
+    public static Path defaultSocket(Map<String, String> env) {
+        String value = env.get(SOCKET_ENV);
+        return value == null || value.isBlank() ? DEFAULT_SOCKET : Path.of(value);
     }
 
     /** Connects to syrupd at defaultSocket(). */
