@@ -167,8 +167,7 @@ final class RequestHandler {
         ObjectNode out = Json.MAPPER.createObjectNode();
         try (BpfMap map = deployer.openMap(r.id(), r.map())) {
             switch (r.op()) {
-                case "map.get" -> out.put("value", HEX.formatHex(map.lookup(hex(r.key(), "key"))
-                        .orElseThrow(() -> new NotFoundException("map " + r.map() + " has no key " + r.key()))));
+                case "map.get" -> map.lookup(hex(r.key(), "key")).ifPresent(v -> out.put("value", HEX.formatHex(v)));
                 case "map.set" -> map.update(hex(r.key(), "key"), hex(r.value(), "value"));
                 case "map.delete" -> out.put("deleted", map.delete(hex(r.key(), "key")));
                 default -> {
