@@ -144,6 +144,7 @@ class DaemonTest {
         try (RawClient c = syrupd.client()) {
             JsonNode status = c.request(Request.status());
             assertThat(status.path("repaired").toString()).contains("deadbeef").contains("0badc0de");
+            assertThat(status.path("adopted").asInt()).isEqualTo(1);
             assertThat(c.request(Request.list()).path("deployments")).extracting(d -> d.path("id").asText())
                     .containsExactly(kept);
         }

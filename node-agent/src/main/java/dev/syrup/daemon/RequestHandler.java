@@ -37,6 +37,7 @@ final class RequestHandler {
     private final Map<String, DeploymentRecord.Owner> owners;
     private final DaemonOptions options;
     private final List<String> repaired;
+    private final int adopted;
     private final Instant started = Instant.now();
     private final Log log;
 
@@ -47,6 +48,7 @@ final class RequestHandler {
         this.owners = owners instanceof ConcurrentHashMap ? owners : new ConcurrentHashMap<>(owners);
         this.options = options;
         this.repaired = List.copyOf(repaired);
+        this.adopted = owners.size();
         this.log = log;
     }
 
@@ -155,6 +157,7 @@ final class RequestHandler {
         out.put("stateDir", options.stateDir().toString());
         out.put("deployments", deployer.list().size());
         out.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
+        out.put("adopted", adopted);
         out.set("repaired", Json.MAPPER.valueToTree(repaired));
         return out;
     }
