@@ -55,6 +55,20 @@ typedef __s64 int64_t;
 	} _name SEC(".maps")
 
 #define SYRUP_ARRAY(_name, _value, _max) SYRUP_MAP(_name, BPF_MAP_TYPE_ARRAY, __u32, _value, _max)
+/*
+ * An array the application can map into its memory and update with plain
+ * (atomic) memory operations, no system call per update. Each element takes
+ * its value size rounded up to 8 bytes.
+ */
+#define SYRUP_MMAP_ARRAY(_name, _value, _max)                                  \
+	struct {                                                               \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                              \
+		__type(key, __u32);                                            \
+		__type(value, _value);                                         \
+		__uint(max_entries, _max);                                     \
+		__uint(map_flags, BPF_F_MMAPABLE);                             \
+		__uint(pinning, LIBBPF_PIN_BY_NAME);                           \
+	} _name SEC(".maps")
 #define SYRUP_HASH(_name, _key, _value, _max) SYRUP_MAP(_name, BPF_MAP_TYPE_HASH, _key, _value, _max)
 #define SYRUP_PERCPU_ARRAY(_name, _value, _max) SYRUP_MAP(_name, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, _value, _max)
 #define SYRUP_PERCPU_HASH(_name, _key, _value, _max) SYRUP_MAP(_name, BPF_MAP_TYPE_PERCPU_HASH, _key, _value, _max)

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -170,4 +171,22 @@ JNIEXPORT jint JNICALL Java_dev_syrup_bpf_Bpf_testRun(JNIEnv *env, jclass cls, j
 		(*env)->SetLongArrayRegion(env, jresult, 0, 3, r);
 	}
 	return err;
+}
+
+/* Maps a BPF_F_MMAPABLE array map shared and writable; the buffer lives until munmap. */
+JNIEXPORT jobject JNICALL Java_dev_syrup_bpf_Bpf_mmap(JNIEnv *env, jclass cls, jint fd, jlong size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		sy_throw(env, "mmap(map)", errno);
+		return NULL;
+	}
+	return (*env)->NewDirectByteBuffer(env, p, size);
+}
+
+JNIEXPORT void JNICALL Java_dev_syrup_bpf_Bpf_munmap(JNIEnv *env, jclass cls, jobject buf)
+{
+	void *p = (*env)->GetDirectBufferAddress(env, buf);
+	if (p)
+		munmap(p, (*env)->GetDirectBufferCapacity(env, buf));
 }

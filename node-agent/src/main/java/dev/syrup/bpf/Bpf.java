@@ -51,6 +51,10 @@ public final class Bpf {
 
     public record TestRunResult(int retval, long durationNs, byte[] dataOut) {}
 
+    static native java.nio.ByteBuffer mmap(int fd, long size);
+
+    static native void munmap(java.nio.ByteBuffer buffer);
+
     private static native void pin(int fd, String path);
 
     private static native int get(String path);

@@ -13,6 +13,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;
+import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.BpfMap;
+import dev.syrup.bpf.MappedMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
@@ -126,6 +129,18 @@ public final class SyrupClient implements AutoCloseable {
 
     public void mapSet(String id, String map, byte[] key, byte[] value, boolean force) {
         call(Request.map("map.set", id, map, Hex.encode(key), Hex.encode(value), force));
+    }
+
+    /**
+     * mapMemory maps a map the policy declared with SYRUP_MMAP_ARRAY into this process, to update
+     * it with memory operations instead of a request each. The caller must be root: it opens the
+     * pin syrupd names (ownership is checked as for any map request).
+     */
+    public MappedMap mapMemory(String id, String map) {
+        Path pin = Path.of(field(call(Request.map("map.pin", id, map, null, null, false)), "path").asText());
+        try (BpfMap m = new BpfMap(Bpf.open(pin))) {
+            return MappedMap.of(m);
+        }
     }
 
     /** Whether key was there to delete. */

@@ -95,8 +95,9 @@ final class RequestHandler {
             case "list": return list();
             case "status": return status();
             case "map.get": case "map.set": case "map.delete": case "map.dump": return map(r, peer);
+            case "map.pin": return mapPin(r, peer);
             default: throw new IllegalArgumentException("unknown op '" + r.op()
-                    + "' (deploy, replace, remove, list, status, map.get, map.set, map.delete, map.dump)");
+                    + "' (deploy, replace, remove, list, status, map.get, map.set, map.delete, map.dump, map.pin)");
         }
     }
 
@@ -186,6 +187,14 @@ final class RequestHandler {
             }
         }
         return out;
+    }
+
+    private JsonNode mapPin(Request r, PeerIdentity peer) {
+        owned(r, peer);
+        if (r.map() == null) {
+            throw new IllegalArgumentException("map.pin needs \"map\"");
+        }
+        return Json.MAPPER.createObjectNode().put("path", deployer.mapPin(r.id(), r.map()).toString());
     }
 
     private DeploymentRecord.Owner owned(Request r, PeerIdentity peer) {

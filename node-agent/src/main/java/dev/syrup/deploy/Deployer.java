@@ -181,13 +181,16 @@ public final class Deployer {
     }
 
     /** openMap opens a map the deployment's policy declared. */
-    public BpfMap openMap(String id, String mapName) {
+    public BpfMap openMap(String id, String mapName) { return new BpfMap(Bpf.open(mapPin(id, mapName))); }
+
+    /** mapPin is where a map the deployment's policy declared is pinned. */
+    public Path mapPin(String id, String mapName) {
         require(id);
         Path pin = layout.deployment(id).resolve(mapName);
-        if (mapName.contains("/") || !Files.exists(pin)) {
+        if (mapName.contains("/") || !Files.isRegularFile(pin)) {
             throw new IllegalArgumentException("deployment " + id + " has no map named '" + mapName + "'");
         }
-        return new BpfMap(Bpf.open(pin));
+        return pin;
     }
 
     private Deployment require(String id) {
