@@ -15,7 +15,12 @@ import picocli.CommandLine.Spec;
 /**
  * Runs one load point against a key-value server and prints a one-line summary, or one line of
  * JSON with {@code --json}. Uses the network namespace it is started in (e.g. under
- * {@code ip netns exec}).
+ * {@code ip netns exec}). From the source tree:
+ *
+ * <pre>
+ * mvn -q -pl bench exec:java -Dexec.mainClass=dev.syrup.bench.load.LoadGeneratorMain \
+ *     -Dexec.args="--port 7000 --rate 2000 --seconds 4 --scan-fraction 0.1 --json"
+ * </pre>
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true,
         description = "Open-loop GET/SCAN load over UDP; latency from each request's intended send time.")
@@ -41,7 +46,7 @@ public final class LoadGeneratorMain implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--warmup-ms", description = "Warm-up not recorded (default: 10% of the run, at least 200 ms)")
+    @Option(names = "--warmup-ms", description = "Warm-up not recorded (default: 10%% of the run, at least 200 ms)")
     Long warmupMs;
 
     @Option(names = "--grace-ms", defaultValue = "200", description = "Wait for late replies (default: ${DEFAULT-VALUE})")
