@@ -122,6 +122,9 @@ final class RequestHandler {
         }
         List<HookTarget> targets = new ArrayList<>();
         for (HookSpec spec : r.hooks()) {
+            if (spec == null) {
+                throw new IllegalArgumentException("every entry in \"hooks\" must be an object");
+            }
             HookTarget t = HookTargets.of(spec, peer);
             Authorizer.checkTarget(t, peer);
             targets.add(t);
