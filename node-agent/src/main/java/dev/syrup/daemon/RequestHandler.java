@@ -80,9 +80,13 @@ final class RequestHandler {
         try {
             return Response.success(dispatch(request, peer));
         } catch (CompileException e) {
-            Diagnostic first = e.diagnostics().stream().filter(d -> d.severity().isError()).findFirst().orElse(null);
-            return Response.failure(new ErrorInfo(ErrorInfo.COMPILE, e.getMessage(),
-                    first == null ? null : first.file(), first == null ? null : first.line()));
+            // file and line are the policy's: an error clang reports in an SDK file (a policy without
+            // schedule(), an unclosed brace) has no line the user could go to.
+            String file = policyName(request);
+            Diagnostic first = e.diagnostics().stream()
+                    .filter(d -> d.severity().isError() && file.equals(d.file()) && d.line() > 0).findFirst().orElse(null);
+            return Response.failure(new ErrorInfo(ErrorInfo.COMPILE, e.getMessage(), file,
+                    first == null ? null : first.line()));
         } catch (VerificationException e) {
             return Response.failure(new ErrorInfo(ErrorInfo.VERIFIER, e.getMessage(), e.file(),
                     e.line() > 0 ? e.line() : null));
@@ -222,8 +226,13 @@ final class RequestHandler {
         if (r.policy() == null || r.policy().source() == null) {
             throw new IllegalArgumentException(r.op() + " needs \"policy\": {\"name\", \"source\"}");
         }
-        String name = r.policy().name() == null || r.policy().name().isBlank() ? "policy.c" : r.policy().name();
-        return PolicySource.of(name, r.policy().source().getBytes(StandardCharsets.UTF_8));
+        return PolicySource.of(policyName(r), r.policy().source().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The name the request's policy is shown under in messages. */
+    private static String policyName(Request r) {
+        String name = r.policy() == null ? null : r.policy().name();
+        return name == null || name.isBlank() ? "policy.c" : name;
     }
 
     private static byte[] hex(String s, String what) {
