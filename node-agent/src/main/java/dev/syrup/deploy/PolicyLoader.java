@@ -5,14 +5,20 @@ import dev.syrup.bpf.BpfLoadException;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.hook.HookConfig;
+import dev.syrup.policy.CompileException;
 import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;
 import dev.syrup.policy.VerifierLog;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Loads a compiled hook object through the verifier, with its constants and shared maps. */
 final class PolicyLoader {
+    private static final Pattern UNDEFINED_EXTERN = Pattern.compile("failed to find BTF for extern '([^']+)'");
+
     private PolicyLoader() {}
 
     /**
@@ -22,7 +28,12 @@ final class PolicyLoader {
      */
     static BpfObject load(Path objectFile, PolicySource source, HookConfig config, Path pinRoot,
                           Map<String, Path> shared) {
-        BpfObject obj = BpfObject.open(objectFile, pinRoot);
+        BpfObject obj;
+        try {
+            obj = BpfObject.open(objectFile, pinRoot);
+        } catch (BpfLoadException e) {
+            throw rejected(source, e); // e.g. a call to a function the policy declares but never defines
+        }
         try {
             obj.setInitialValue(HookConfig.SECTION, config.toBytes());
             for (Map.Entry<String, Path> m : shared.entrySet()) {
@@ -41,13 +52,22 @@ final class PolicyLoader {
         }
     }
 
-    /** The verifier's rejection mapped to the policy's line, or libbpf's own complaint (e.g. a map clash). */
+    /**
+     * The verifier's rejection mapped to the policy's line; a function the policy calls but does
+     * not define as a compile error; otherwise libbpf's own complaint (e.g. a map clash).
+     */
     private static PolicyException rejected(PolicySource source, BpfLoadException e) {
         if (!e.verifierLog().isEmpty()) {
             return VerifierLog.toException(e.program(), e.errno(), e.verifierLog(), source.fileName(), source.name());
         }
-        String detail = e.libbpfOutput().lines().filter(l -> !l.isBlank())
-                .map(l -> l.replaceFirst("^libbpf: ", "")).reduce((a, b) -> a + "\n  " + b).orElse("");
+        String out = e.libbpfOutput();
+        Matcher extern = UNDEFINED_EXTERN.matcher(out);
+        if (extern.find()) {
+            return new CompileException(source.name() + ": error: " + extern.group(1) + " is called but not defined;"
+                    + " a policy can call only functions it defines and BPF helpers", List.of(), out);
+        }
+        String detail = out.lines().filter(l -> !l.isBlank())
+                .map(l -> l.replaceFirst("^libbpf: ", "")).reduce((x, y) -> x + "\n  " + y).orElse("");
         return new PolicyException(source.name() + ": " + e.getMessage() + (detail.isEmpty() ? "" : "\n  " + detail), e);
     }
 }
