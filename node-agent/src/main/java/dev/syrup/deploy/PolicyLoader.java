@@ -8,6 +8,7 @@ import dev.syrup.hook.HookConfig;
 import dev.syrup.policy.CompileException;
 import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;
+import dev.syrup.policy.VerificationException;
 import dev.syrup.policy.VerifierLog;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.regex.Pattern;
 /** Loads a compiled hook object through the verifier, with its constants and shared maps. */
 final class PolicyLoader {
     private static final Pattern UNDEFINED_EXTERN = Pattern.compile("failed to find BTF for extern '([^']+)'");
+    private static final Pattern PROGRAM_FAILED = Pattern.compile("prog '([^']+)': BPF program load failed: (.*)");
+    private static final int E2BIG = 7;
 
     private PolicyLoader() {}
 
@@ -65,6 +68,16 @@ final class PolicyLoader {
         if (extern.find()) {
             return new CompileException(source.name() + ": error: " + extern.group(1) + " is called but not defined;"
                     + " a policy can call only functions it defines and BPF helpers", List.of(), out);
+        }
+        Matcher program = PROGRAM_FAILED.matcher(out);
+        if (program.find()) {
+            // The kernel refused the program but no log came with it: the verifier's log of a
+            // program it gave up on is too long to keep, so the failing line is not known.
+            String why = e.errno() == E2BIG
+                    ? "the program is too large or too complex to verify (a loop whose bound the verifier"
+                      + " cannot see is the usual cause); the verifier's log was too long to keep, so its line is not known"
+                    : program.group(2).strip();
+            return new VerificationException(program.group(1), e.errno(), source.name(), -1, null, null, why, out);
         }
         String detail = out.lines().filter(l -> !l.isBlank())
                 .map(l -> l.replaceFirst("^libbpf: ", "")).reduce((x, y) -> x + "\n  " + y).orElse("");
