@@ -57,7 +57,7 @@ final class PolicyLoader {
 
     /**
      * The verifier's rejection mapped to the policy's line; a function the policy calls but does
-     * not define as a compile error; otherwise libbpf's own complaint (e.g. a map clash).
+     * not define as a compile error; otherwise what libbpf said about the policy's maps.
      */
     private static PolicyException rejected(PolicySource source, BpfLoadException e) {
         if (!e.verifierLog().isEmpty()) {
@@ -79,8 +79,12 @@ final class PolicyLoader {
                     : program.group(2).strip();
             return new VerificationException(program.group(1), e.errno(), source.name(), -1, null, null, why, out);
         }
-        String detail = out.lines().filter(l -> !l.isBlank())
-                .map(l -> l.replaceFirst("^libbpf: ", "")).reduce((x, y) -> x + "\n  " + y).orElse("");
-        return new PolicyException(source.name() + ": " + e.getMessage() + (detail.isEmpty() ? "" : "\n  " + detail), e);
+        // libbpf stops at the first failure: its last line about a map is the complaint (the lines
+        // before it are progress, and the object file's path says nothing to the user).
+        String detail = out.lines().map(l -> l.replaceFirst("^libbpf: ", "").strip())
+                .filter(l -> !l.isEmpty() && !l.startsWith("failed to load object"))
+                .reduce((a, b) -> b.startsWith("map '") || !a.startsWith("map '") ? b : a)
+                .orElse(e.getMessage());
+        return new PolicyException(source.name() + ": cannot load the policy: " + detail, e);
     }
 }
