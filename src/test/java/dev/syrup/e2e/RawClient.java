@@ -29,11 +29,25 @@ final class RawClient implements AutoCloseable {
 
     /** send writes raw bytes (a request line must end in a newline) and reads one response line. */
     JsonNode send(byte[] raw) {
+        write(raw);
+        return read();
+    }
+
+    /** write writes raw bytes without waiting for an answer. */
+    void write(byte[] raw) {
         try {
             ByteBuffer b = ByteBuffer.wrap(raw);
             while (b.hasRemaining()) {
                 channel.write(b);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** read reads the next response line. */
+    JsonNode read() {
+        try {
             String line = in.readLine();
             if (line == null) {
                 throw new IllegalStateException("syrupd closed the connection");
@@ -55,6 +69,15 @@ final class RawClient implements AutoCloseable {
             }
             return r.path("result");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** shutdownOutput ends what this client sends (the daemon sees end of stream) but keeps reading. */
+    void shutdownOutput() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

@@ -3,6 +3,10 @@ package dev.syrup.daemon;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 
 /** One client of syrupd: its credentials and line-oriented I/O with a size limit. */
@@ -24,19 +28,26 @@ public final class Connection implements Closeable {
 
     public int uid() { return uid; }
 
-    /**
-     * A line longer than the limit. Its bytes were skipped up to its newline, so the connection is
-     * in sync again unless the line went on past the hard cap (then the client is dropped).
-     */
-    public static final class LineTooLongException extends IOException {
+    /** A line that cannot be a request. inSync tells whether the next line can be read (else the client is dropped). */
+    public static class BadLineException extends IOException {
         private final boolean inSync;
 
-        LineTooLongException(int limit, boolean inSync) {
-            super("request is larger than " + limit + " bytes");
+        BadLineException(String message, boolean inSync) {
+            super(message);
             this.inSync = inSync;
         }
 
         public boolean inSync() { return inSync; }
+    }
+
+    /**
+     * A line longer than the limit. Its bytes were skipped up to its newline, so the connection is
+     * in sync again unless the line went on past the hard cap (then the client is dropped).
+     */
+    public static final class LineTooLongException extends BadLineException {
+        LineTooLongException(int limit, boolean inSync) {
+            super("request is larger than " + limit + " bytes", inSync);
+        }
     }
 
     /** readLine returns the next line without its newline, or null at end of stream. */
@@ -53,7 +64,7 @@ public final class Connection implements Closeable {
                     if (skipped > 0) {
                         throw new LineTooLongException(limit, true);
                     }
-                    return line.toString(StandardCharsets.UTF_8);
+                    return utf8(line);
                 }
             }
             if (skipped == 0 && line.size() + (end - start) <= limit) {
@@ -71,13 +82,29 @@ public final class Connection implements Closeable {
                 if (skipped > 0) {
                     throw new LineTooLongException(limit, false);
                 }
-                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+                return line.size() == 0 ? null : utf8(line);
             }
             if (n < 0) {
                 throw new IOException(n == -11 ? "client idle for too long" : "read failed with error(" + -n + ")");
             }
             end = n;
         }
+    }
+
+    /** The line as text; a request is UTF-8, and one that is not is refused rather than altered. */
+    private static String utf8(ByteArrayOutputStream line) throws BadLineException {
+        ByteBuffer in = ByteBuffer.wrap(line.toByteArray());
+        CharBuffer out = CharBuffer.allocate(in.remaining()); // UTF-8 never has more chars than bytes
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        CoderResult r = decoder.decode(in, out, true);
+        if (!r.isError()) {
+            r = decoder.flush(out);
+        }
+        if (r.isError()) {
+            throw new BadLineException(String.format("request is not UTF-8 (byte 0x%02x at offset %d)",
+                    in.get(in.position()) & 0xff, in.position()), true);
+        }
+        return out.flip().toString();
     }
 
     public void writeLine(String s) throws IOException {

@@ -6,7 +6,10 @@ import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.NetnsRef;
 import dev.syrup.hook.Protocol;
 import dev.syrup.hook.SocketSelectTarget;
+import dev.syrup.hook.TargetUnavailableException;
 import dev.syrup.hook.XdpCpuTarget;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,7 +28,7 @@ final class HookTargets {
         }
         Hook hook = Hook.fromCliName(spec.hook());
         Protocol protocol = spec.protocol() == null ? Protocol.UDP : Protocol.parse(spec.protocol());
-        NetnsRef netns = NetnsRef.of(netnsPath(spec.netns(), peer));
+        NetnsRef netns = netns(netnsPath(spec.netns(), peer));
         if (hook == Hook.SOCKET_SELECT) {
             if (spec.iface() != null || spec.cpus() != null) {
                 throw new IllegalArgumentException("socket-select takes no \"interface\" or \"cpus\"");
@@ -36,6 +39,15 @@ final class HookTargets {
             throw new IllegalArgumentException("xdp-cpu needs \"interface\"");
         }
         return new XdpCpuTarget(netns, spec.iface(), protocol, spec.port(), spec.cpus() == null ? List.of() : spec.cpus());
+    }
+
+    private static NetnsRef netns(Path path) {
+        try {
+            return NetnsRef.of(path);
+        } catch (UncheckedIOException e) {
+            throw new TargetUnavailableException("network namespace " + path
+                    + (e.getCause() instanceof NoSuchFileException ? " does not exist" : " is not accessible: " + e.getCause()), e);
+        }
     }
 
     /** A path, a name under /var/run/netns, or (absent) the caller's own namespace. */

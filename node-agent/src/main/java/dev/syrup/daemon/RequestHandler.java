@@ -1,7 +1,18 @@
 package dev.syrup.daemon;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.syrup.api.ErrorInfo;
 import dev.syrup.api.HookSpec;
@@ -24,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +43,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Answers one request of one caller (docs/protocol.md). Never throws: failures become error responses. */
 final class RequestHandler {
     private static final HexFormat HEX = HexFormat.of();
+    /**
+     * Requests are read as the protocol types them: no "9000" for 9000, no 1 or "true" for true,
+     * no 42 for a string, nothing after the object and no field twice.
+     */
+    private static final ObjectReader READER = strictReader();
 
     private final Deployer deployer;
     private final RecordStore records;
@@ -55,9 +72,9 @@ final class RequestHandler {
     Response handle(String line, PeerIdentity peer) {
         Request request;
         try {
-            request = Json.MAPPER.readValue(line, Request.class);
+            request = READER.readValue(line);
         } catch (JsonProcessingException e) {
-            return error(ErrorInfo.INVALID_REQUEST, "malformed request: " + e.getOriginalMessage());
+            return error(ErrorInfo.INVALID_REQUEST, "malformed request: " + describe(e));
         }
         if (request == null || request.op() == null) {
             return error(ErrorInfo.INVALID_REQUEST, "a request needs \"op\"");
@@ -65,9 +82,13 @@ final class RequestHandler {
         try {
             return Response.success(dispatch(request, peer));
         } catch (CompileException e) {
-            Diagnostic first = e.diagnostics().stream().filter(d -> d.severity().isError()).findFirst().orElse(null);
-            return Response.failure(new ErrorInfo(ErrorInfo.COMPILE, e.getMessage(),
-                    first == null ? null : first.file(), first == null ? null : first.line()));
+            // file and line are the policy's: an error clang reports in an SDK file (a policy without
+            // schedule(), an unclosed brace) has no line the user could go to.
+            String file = policyName(request);
+            Diagnostic first = e.diagnostics().stream()
+                    .filter(d -> d.severity().isError() && file.equals(d.file()) && d.line() > 0).findFirst().orElse(null);
+            return Response.failure(new ErrorInfo(ErrorInfo.COMPILE, e.getMessage(), file,
+                    first == null ? null : first.line()));
         } catch (VerificationException e) {
             return Response.failure(new ErrorInfo(ErrorInfo.VERIFIER, e.getMessage(), e.file(),
                     e.line() > 0 ? e.line() : null));
@@ -108,6 +129,9 @@ final class RequestHandler {
         }
         List<HookTarget> targets = new ArrayList<>();
         for (HookSpec spec : r.hooks()) {
+            if (spec == null) {
+                throw new IllegalArgumentException("every entry in \"hooks\" must be an object");
+            }
             HookTarget t = HookTargets.of(spec, peer);
             Authorizer.checkTarget(t, peer);
             targets.add(t);
@@ -213,8 +237,13 @@ final class RequestHandler {
         if (r.policy() == null || r.policy().source() == null) {
             throw new IllegalArgumentException(r.op() + " needs \"policy\": {\"name\", \"source\"}");
         }
-        String name = r.policy().name() == null || r.policy().name().isBlank() ? "policy.c" : r.policy().name();
-        return PolicySource.of(name, r.policy().source().getBytes(StandardCharsets.UTF_8));
+        return PolicySource.of(policyName(r), r.policy().source().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The name the request's policy is shown under in messages. */
+    private static String policyName(Request r) {
+        String name = r.policy() == null ? null : r.policy().name();
+        return name == null || name.isBlank() ? "policy.c" : name;
     }
 
     private static byte[] hex(String s, String what) {
@@ -226,6 +255,67 @@ final class RequestHandler {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("\"" + what + "\" is not hex: " + e.getMessage());
         }
+    }
+
+    private static ObjectReader strictReader() {
+        JsonMapper m = ((JsonMapper) Json.MAPPER).rebuild()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return m.readerFor(Request.class);
+    }
+
+    /** What is wrong with a request that does not parse, naming the field where there is one. */
+    private static String describe(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            List<JsonMappingException.Reference> path = u.getPath();
+            String where = path.size() > 1 ? " in \"" + path(path.subList(0, path.size() - 1)) + "\"" : "";
+            return "unknown field \"" + u.getPropertyName() + "\"" + where + " (known: "
+                    + String.join(", ", u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")";
+        }
+        if (e instanceof MismatchedInputException m && m.getOriginalMessage().startsWith("Trailing token")) {
+            return "more data after the request object (one request per line)";
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            String what = m.getPath().isEmpty() ? "a request" : "\"" + path(m.getPath()) + "\"";
+            return what + " must be " + expected(m.getTargetType());
+        }
+        String msg = e.getOriginalMessage();
+        int marker = msg.indexOf(" (start marker at");
+        return marker > 0 ? msg.substring(0, marker) : msg;
+    }
+
+    private static String path(List<JsonMappingException.Reference> path) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : path) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
     }
 
     private static Response error(String kind, String message) {

@@ -92,7 +92,7 @@ public final class Syrupd implements AutoCloseable {
                 String line;
                 try {
                     line = c.readLine(Json.MAX_LINE);
-                } catch (Connection.LineTooLongException e) {
+                } catch (Connection.BadLineException e) {
                     c.writeLine(Json.MAPPER.writeValueAsString(
                             Response.failure(new ErrorInfo(ErrorInfo.INVALID_REQUEST, e.getMessage(), null, null))));
                     if (e.inSync()) {

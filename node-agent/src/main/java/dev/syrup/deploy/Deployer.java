@@ -40,6 +40,12 @@ public final class Deployer {
     private final SocketSelectAttacher socketSelect;
     private final XdpCpuAttacher xdpCpu;
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
+    /**
+     * The deployments as of the last change, for readers: a deploy holds the lock while clang and
+     * the verifier run (tens of seconds for a policy the verifier gives up on), and status and
+     * list must not wait for that.
+     */
+    private volatile List<Deployment> published = List.of();
 
     public Deployer(PinLayout layout, PolicyCompiler compiler, Sdk sdk, int xdpMode) {
         this.layout = layout;
@@ -71,6 +77,7 @@ public final class Deployer {
     public synchronized void adopt(Deployment d) {
         checkClaims(d.id(), d.targets());
         deployments.put(d.id(), d);
+        publish();
     }
 
     /**
@@ -115,6 +122,7 @@ public final class Deployer {
             }
             Deployment d = new Deployment(id, policy.name(), policy.sha256(), targets, configs);
             deployments.put(id, d);
+            publish();
             return d;
         } catch (RuntimeException e) {
             for (HookTarget t : attached) {
@@ -157,6 +165,7 @@ public final class Deployer {
         }
         Deployment updated = d.withPolicy(policy.name(), policy.sha256());
         deployments.put(id, updated);
+        publish();
         return updated;
     }
 
@@ -168,15 +177,20 @@ public final class Deployer {
         }
         Bpffs.removeTree(layout.deployment(id));
         deployments.remove(id);
+        publish();
     }
 
     public synchronized Optional<Deployment> get(String id) { return Optional.ofNullable(deployments.get(id)); }
 
-    public synchronized List<Deployment> list() { return List.copyOf(deployments.values()); }
+    /** The deployments, without waiting for a deploy, replace or remove in progress. */
+    public List<Deployment> list() { return published; }
+
+    private void publish() { published = List.copyOf(deployments.values()); }
 
     /** Decisions the deployment's program at target has made. */
     public DecisionStats stats(String id, HookTarget target) {
-        Deployment d = require(id);
+        Deployment d = published.stream().filter(p -> p.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no deployment with id " + id));
         return HookAttacher.stats(layout.target(id, target), d.config(target).executors());
     }
 

@@ -1,0 +1,16 @@
+// expect: invalid-request - map 'pages': failed to create: Cannot allocate memory
+#include "syrup.h"
+
+struct page {
+	uint8_t bytes[4096];
+};
+
+SYRUP_ARRAY(pages, struct page, 1 << 30);
+
+uint32_t schedule(void *pkt_start, void *pkt_end)
+{
+	uint32_t zero = 0;
+	struct page *p = bpf_map_lookup_elem(&pages, &zero);
+
+	return p ? p->bytes[0] % syrup_executors() : SYRUP_PASS;
+}

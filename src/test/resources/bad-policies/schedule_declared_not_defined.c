@@ -1,0 +1,4 @@
+// expect: compile - policy does not define schedule()
+#include "syrup.h"
+
+uint32_t schedule(void *pkt_start, void *pkt_end);
