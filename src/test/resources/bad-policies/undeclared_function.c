@@ -1,4 +1,4 @@
-// expect: compile - pick_executor is called but not defined
+// expect: compile 6 implicit declaration of function 'pick_executor'
 #include "syrup.h"
 
 uint32_t schedule(void *pkt_start, void *pkt_end)

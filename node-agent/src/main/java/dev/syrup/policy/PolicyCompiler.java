@@ -19,11 +19,12 @@ public final class PolicyCompiler {
     /**
      * Flags every policy is compiled with. -mcpu=v3 lets BPF atomics return the old value (clang 14
      * rejects a used __sync_fetch_and_add result otherwise); -Werror=undefined-internal turns a policy
-     * without schedule() into an error instead of an object with a dangling call.
+     * without schedule() into an error instead of an object with a dangling call;
+     * -Werror=implicit-function-declaration names the line of a call to a function that does not exist.
      */
     public static final List<String> FLAGS = List.of(
             "-target", "bpf", "-O2", "-g", "-mcpu=v3", "-Wall", "-Werror=undefined-internal",
-            "-fno-color-diagnostics");
+            "-Werror=implicit-function-declaration", "-fno-color-diagnostics");
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     static final int MAX_OUTPUT = 64 * 1024;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
