@@ -60,6 +60,23 @@ typedef __s64 int64_t;
 #define SYRUP_PERCPU_HASH(_name, _key, _value, _max) SYRUP_MAP(_name, BPF_MAP_TYPE_PERCPU_HASH, _key, _value, _max)
 
 /*
+ * STAND-IN until the SDK's own SYRUP_MMAP_ARRAY is merged; remove then.
+ * An array the application can mmap (BPF_F_MMAPABLE), pinned per deployment:
+ * element i sits at i * (value size rounded up to 8 bytes).
+ */
+#ifndef SYRUP_MMAP_ARRAY
+#define SYRUP_MMAP_ARRAY(_name, _value, _max)                                  \
+	struct {                                                               \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                              \
+		__type(key, __u32);                                            \
+		__type(value, _value);                                         \
+		__uint(max_entries, _max);                                     \
+		__uint(map_flags, BPF_F_MMAPABLE);                             \
+		__uint(pinning, LIBBPF_PIN_BY_NAME);                           \
+	} _name SEC(".maps")
+#endif
+
+/*
  * Per-deployment constants, fixed when a hook program is loaded. The loader
  * writes this section (it must match HookConfig.java).
  */

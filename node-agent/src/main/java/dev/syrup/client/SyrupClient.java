@@ -151,6 +151,28 @@ public final class SyrupClient implements AutoCloseable {
                 field(r, "perCpu").asBoolean(), entries);
     }
 
+    /**
+     * STAND-IN until the real mapMemory is merged; remove then. Maps a SYRUP_MMAP_ARRAY of the
+     * deployment into this process (root only: it opens the map's pin under syrupd's pin root).
+     */
+    public dev.syrup.bpf.MappedMap mapMemory(String id, String map) {
+        if (!id.matches("[0-9a-f]+") || !map.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("bad deployment id or map name: " + id + ", " + map);
+        }
+        Path root = Path.of(field(status(), "pinRoot").asText());
+        Path deployment = root.resolve("deployments").resolve(id);
+        if (!Files.isDirectory(deployment)) {
+            // e.g. `ip netns exec` remounts /sys, hiding bpffs from the processes it starts
+            throw new SyrupException(ErrorInfo.INTERNAL, "cannot see deployment " + id + " under syrupd's pin root "
+                    + root + " from this process (is bpffs mounted here?)", null, null);
+        }
+        Path pin = deployment.resolve(map);
+        if (!Files.exists(pin)) {
+            throw new SyrupException(ErrorInfo.NOT_FOUND, "deployment " + id + " has no map " + map, null, null);
+        }
+        return dev.syrup.bpf.MappedMap.open(pin);
+    }
+
     /** The u8/u16/u32/u64 value at the u32 key, zero-extended; for plain (not per-CPU) maps. */
     public long mapGetU64(String id, String map, int key) {
         byte[] v = mapGet(id, map, u32(key)).orElseThrow(() -> new SyrupException(ErrorInfo.NOT_FOUND,
