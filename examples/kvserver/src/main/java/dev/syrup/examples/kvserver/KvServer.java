@@ -26,7 +26,7 @@ import picocli.CommandLine.Mixin;
  * <p>Prints {@code DEPLOYED <id>} (with --policy), then {@code READY port=P workers=W pid=PID}.
  * SIGTERM or SIGINT removes the deployment and stops it.
  */
-@Command(name = "kvserver", mixinStandardHelpOptions = true,
+@Command(name = "kvserver", mixinStandardHelpOptions = true, version = "kvserver (Syrup example) 0.1.0",
         description = "GET/SCAN key-value server over UDP, one SO_REUSEPORT socket per worker.")
 public final class KvServer implements Callable<Integer> {
     @Mixin
