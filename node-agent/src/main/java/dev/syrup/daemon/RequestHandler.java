@@ -22,6 +22,7 @@ import dev.syrup.api.Response;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
+import dev.syrup.deploy.NoSuchMapException;
 import dev.syrup.deploy.PortConflictException;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.TargetUnavailableException;
@@ -81,6 +82,8 @@ final class RequestHandler {
         }
         try {
             return Response.success(dispatch(request, peer));
+        } catch (NoSuchMapException e) {
+            return error(ErrorInfo.NOT_FOUND, e.getMessage());
         } catch (CompileException e) {
             // file and line are the policy's: an error clang reports in an SDK file (a policy without
             // schedule(), an unclosed brace) has no line the user could go to.

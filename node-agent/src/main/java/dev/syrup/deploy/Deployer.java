@@ -202,7 +202,7 @@ public final class Deployer {
         require(id);
         Path pin = layout.deployment(id).resolve(mapName);
         if (mapName.contains("/") || !Files.isRegularFile(pin)) {
-            throw new IllegalArgumentException("deployment " + id + " has no map named '" + mapName + "'");
+            throw new NoSuchMapException("deployment " + id + " has no map named '" + mapName + "'");
         }
         return pin;
     }
