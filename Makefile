@@ -1,5 +1,5 @@
 # Syrup for Kubernetes: top-level entry points.
-#   make demo   socket select at work: Linux's default vs example policies
+#   make demo   the paper's GET/SCAN experiment: Linux's default vs policies, table and plot
 #   make test   install what is missing, build native + Java, run every test
 #   make build  build without testing
 # Everything is installed on demand; Maven's cache lives in ~/.m2 (outside the tree).
@@ -43,9 +43,20 @@ clean:
 BENCH_PROPS := -Dsyrup.testapps=$(CURDIR)/native/build/testapps -Dsyrup.examples=$(CURDIR)/examples \
                -Dsyrup.bench.bpf=$(CURDIR)/bench/bpf
 
-.PHONY: demo bench-dataplane
-# Socket select at work on a 4-socket UDP server (the GET/SCAN experiment comes next).
+DEMO_OUT  ?= $(CURDIR)/build/demo
+
+.PHONY: demo demo-steering bench-dataplane
+# The paper's experiment: GET/SCAN on a 4-worker UDP key-value server, Linux's default vs policies.
+# Knobs: SCAN=0.1 (fraction) POINT_SECONDS=4 LOADS=0.2,0.4,0.6,0.8,0.9 (of measured capacity).
 demo: native bpffs
+	@echo ">> building (mvn install)"
+	@$(MVN) -q -DskipTests install
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar -Dsyrup.examples=$(CURDIR)/examples -Dsyrup.demo.out=$(DEMO_OUT) \
+	  $(if $(SCAN),-Dsyrup.demo.scanFraction=$(SCAN)) $(if $(POINT_SECONDS),-Dsyrup.demo.pointSeconds=$(POINT_SECONDS)) \
+	  $(if $(LOADS),-Dsyrup.demo.loads=$(LOADS)) dev.syrup.bench.demo.GetScanDemo
+
+# Socket select at work on a 4-socket server: Linux's hash vs example policies, datagram counts.
+demo-steering: native bpffs
 	$(MVN) -q -DskipTests install
 	@$(MVN) -q -pl bench exec:java -Dexec.mainClass=dev.syrup.bench.SteeringDemo $(BENCH_PROPS)
 
@@ -53,3 +64,9 @@ bench-dataplane: native bpffs
 	$(MVN) -q -DskipTests install
 	$(MVN) -q -pl bench exec:java -Dexec.mainClass=dev.syrup.bench.DataPlaneCostBench $(BENCH_PROPS) \
 	  -Dexec.args="$(or $(ROUNDS),7) $(or $(PACKETS),20000)"
+
+# The demo's sweep with more samples per point, for docs/benchmarks.md.
+.PHONY: bench-getscan
+bench-getscan:
+	@$(MAKE) --no-print-directory demo POINT_SECONDS=$(or $(POINT_SECONDS),10) \
+	  LOADS=$(or $(LOADS),0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9) DEMO_OUT=$(CURDIR)/build/bench-getscan
