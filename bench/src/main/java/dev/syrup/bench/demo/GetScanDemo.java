@@ -150,10 +150,13 @@ public final class GetScanDemo {
         }
         children.clear();
         Bpffs.removeTree(config.pinRoot());
-        try {
+        try (var state = Files.walk(out.resolve("state"))) {
             Files.deleteIfExists(socket());
+            for (Path p : state.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         } catch (IOException ignored) {
-            // best effort
+            // best effort: nothing of it is in the kernel any more
         }
     }
 }
