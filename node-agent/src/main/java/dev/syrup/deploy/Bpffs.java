@@ -38,6 +38,13 @@ public final class Bpffs {
         }
     }
 
+    /** scratchDir creates a directory of its own under parent, for pins that go away after use. */
+    public static Path scratchDir(Path parent) {
+        Path dir = parent.resolve(ProcessHandle.current().pid() + "-" + System.nanoTime());
+        mkdirs(dir);
+        return dir;
+    }
+
     /** removeTree unpins everything under dir and dir itself; absent is fine. */
     public static void removeTree(Path dir) {
         if (!Files.exists(dir)) {

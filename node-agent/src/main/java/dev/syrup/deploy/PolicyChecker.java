@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Tells whether a policy would deploy at some hooks: compiles it for each and loads it through the
@@ -45,10 +44,10 @@ public final class PolicyChecker {
             objects.add(compiler.compile(policy, hook)); // every compile error before any load
         }
         // The hooks of one deployment share the policy's pinned maps: load them all into one directory.
-        Path scratch = scratchPinDir();
+        Path scratch = Bpffs.scratchDir(scratchRoot());
         try {
             for (int i = 0; i < hooks.size(); i++) {
-                HookConfig config = config(hooks.get(i), executors);
+                HookConfig config = HookConfig.forOffline(hooks.get(i), executors);
                 try (BpfObject loaded = PolicyLoader.load(objects.get(i), policy, config, scratch, Map.of())) {
                     // loaded and verified; closing it unloads it
                 }
@@ -58,17 +57,7 @@ public final class PolicyChecker {
         }
     }
 
-    private static HookConfig config(Hook hook, int executors) {
-        List<Integer> cpus = hook == Hook.XDP_CPU ? IntStream.range(0, executors).boxed().toList() : List.of();
-        return new HookConfig(hook, executors, cpus);
-    }
-
     /** Where checks pin the maps policies declare, under the pin root. */
     public Path scratchRoot() { return layout.root().resolve("checks"); }
 
-    private Path scratchPinDir() {
-        Path dir = scratchRoot().resolve(ProcessHandle.current().pid() + "-" + System.nanoTime());
-        Bpffs.mkdirs(dir);
-        return dir;
-    }
 }

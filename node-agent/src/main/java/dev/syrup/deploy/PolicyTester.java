@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Runs a policy without attaching it: the real xdp-cpu hook program, loaded with BPF_PROG_TEST_RUN
@@ -76,7 +75,7 @@ public final class PolicyTester {
 
     private BpfObject load(PolicySource policy, int executors, Path pinRoot) {
         Path object = compiler.compile(policy, Hook.XDP_CPU);
-        HookConfig config = new HookConfig(Hook.XDP_CPU, executors, IntStream.range(0, executors).boxed().toList());
+        HookConfig config = HookConfig.forOffline(Hook.XDP_CPU, executors);
         return PolicyLoader.load(object, policy, config, pinRoot, Map.of());
     }
 
@@ -99,9 +98,5 @@ public final class PolicyTester {
     }
 
     /** Maps the policy declares are pinned by name; a test run gets private, throwaway ones. */
-    private Path scratchPinDir() {
-        Path dir = layout.root().resolve("test-runs").resolve(ProcessHandle.current().pid() + "-" + System.nanoTime());
-        Bpffs.mkdirs(dir);
-        return dir;
-    }
+    private Path scratchPinDir() { return Bpffs.scratchDir(layout.root().resolve("test-runs")); }
 }

@@ -21,6 +21,12 @@ public record HookConfig(Hook hook, int executors, List<Integer> cpus) {
         cpus = List.copyOf(cpus);
     }
 
+    /** forOffline is a config for loading without attaching: executor i is CPU i at XDP. */
+    public static HookConfig forOffline(Hook hook, int executors) {
+        return new HookConfig(hook, executors,
+                hook == Hook.XDP_CPU ? java.util.stream.IntStream.range(0, executors).boxed().toList() : List.of());
+    }
+
     public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(4 * (2 + MAX_EXECUTORS)).order(ByteOrder.nativeOrder());
         b.putInt(executors).putInt(hook.id());
