@@ -1,38 +1,70 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Natives of dev.syrup.bpf.BpfObject: open, configure and load BPF objects with libbpf. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 
 #include "syrup_jni.h"
 
-#define OBJ(h) ((struct bpf_object *)(intptr_t)(h))
+/*
+ * An object with its own verifier log buffer. libbpf, left to itself, retries a
+ * failed load with ever larger buffers, verifying the program again each time
+ * (tens of seconds for a program that hits the instruction limit); with one
+ * fixed buffer the kernel keeps the tail of the log, which holds the error and
+ * the failing source line, after a single retry.
+ */
+struct sy_object {
+	struct bpf_object *obj;
+	char *log;
+};
+
+#define LOG_SIZE (16u << 20)
+#define SYO(h) ((struct sy_object *)(intptr_t)(h))
+#define OBJ(h) (SYO(h)->obj)
 
 JNIEXPORT jlong JNICALL Java_dev_syrup_bpf_BpfObject_open(JNIEnv *env, jclass cls, jstring jpath, jstring jpin)
 {
 	char path[PATH_MAX], pin[PATH_MAX];
 	if (sy_string(env, jpath, path, sizeof(path), "bpf_object__open_file"))
 		return 0;
-	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	struct sy_object *o = calloc(1, sizeof(*o));
+	char *log = malloc(LOG_SIZE);
+	if (!o || !log) {
+		free(o);
+		free(log);
+		sy_throw(env, "bpf_object__open_file", ENOMEM);
+		return 0;
+	}
+	log[0] = '\0';
+	o->log = log;
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .kernel_log_buf = log, .kernel_log_size = LOG_SIZE);
 	if (jpin) {
-		if (sy_string(env, jpin, pin, sizeof(pin), "bpf_object__open_file"))
+		if (sy_string(env, jpin, pin, sizeof(pin), "bpf_object__open_file")) {
+			free(log);
+			free(o);
 			return 0;
+		}
 		opts.pin_root_path = pin;
 	}
 	sy_capture_begin();
 	struct bpf_object *obj = bpf_object__open_file(path, &opts);
 	int err = obj ? 0 : -errno;
-	char *log = sy_capture_end();
+	char *out = sy_capture_end();
 	if (!obj) {
-		sy_throw_load(env, NULL, err, log);
+		sy_throw_load(env, NULL, err, out);
+		free(out);
 		free(log);
+		free(o);
 		return 0;
 	}
-	free(log);
-	return (jlong)(intptr_t)obj;
+	free(out);
+	o->obj = obj;
+	return (jlong)(intptr_t)o;
 }
 
 static struct bpf_map *find_map(JNIEnv *env, jlong h, jstring jname, const char *op)
@@ -70,14 +102,24 @@ JNIEXPORT void JNICALL Java_dev_syrup_bpf_BpfObject_reuseMap(JNIEnv *env, jclass
 		sy_throw(env, "bpf_map__reuse_fd", err);
 }
 
+/* On failure, libbpf's messages followed by the verifier log, framed as libbpf frames it. */
 JNIEXPORT void JNICALL Java_dev_syrup_bpf_BpfObject_load(JNIEnv *env, jclass cls, jlong h)
 {
 	sy_capture_begin();
 	int err = bpf_object__load(OBJ(h));
-	char *log = sy_capture_end();
-	if (err)
-		sy_throw_load(env, NULL, err, log);
-	free(log);
+	char *out = sy_capture_end();
+	if (err) {
+		const char *log = SYO(h)->log;
+		char *all = NULL;
+		/* The buffer also receives BTF load logs: it is a verifier log only if a program failed. */
+		int prog_failed = out && strstr(out, "BPF program load failed");
+		if (prog_failed && log[0] && asprintf(&all, "%s-- BEGIN PROG LOAD LOG --\n%s-- END PROG LOAD LOG --\n",
+				       out ? out : "", log) < 0)
+			all = NULL;
+		sy_throw_load(env, NULL, err, all ? all : out);
+		free(all);
+	}
+	free(out);
 }
 
 JNIEXPORT jint JNICALL Java_dev_syrup_bpf_BpfObject_programFd(JNIEnv *env, jclass cls, jlong h, jstring jname)
@@ -143,4 +185,6 @@ JNIEXPORT jobjectArray JNICALL Java_dev_syrup_bpf_BpfObject_programNames(JNIEnv 
 JNIEXPORT void JNICALL Java_dev_syrup_bpf_BpfObject_close(JNIEnv *env, jclass cls, jlong h)
 {
 	bpf_object__close(OBJ(h));
+	free(SYO(h)->log);
+	free(SYO(h));
 }
