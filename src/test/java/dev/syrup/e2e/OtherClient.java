@@ -17,10 +17,12 @@ import java.util.List;
 final class OtherClient {
     private final Path socket;
     private final List<String> prefix;
+    private final Path binary;
 
-    private OtherClient(Path socket, List<String> prefix) {
+    private OtherClient(Path socket, List<String> prefix, Path binary) {
         this.socket = socket;
         this.prefix = prefix;
+        this.binary = binary;
     }
 
     /** inCgroup runs each command inside the cgroup v2 group name (created if needed). */
@@ -32,17 +34,31 @@ final class OtherClient {
             throw new UncheckedIOException(e);
         }
         return new OtherClient(socket, List.of("sh", "-c",
-                "echo $$ > " + group.resolve("cgroup.procs") + " && exec \"$0\" \"$@\""));
+                "echo $$ > " + group.resolve("cgroup.procs") + " && exec \"$0\" \"$@\""),
+                TestApps.binary(TestApps.SYRUP_CTL));
     }
 
-    /** asUser runs each command with uid and gid uid. */
+    /**
+     * asUser runs each command with uid and gid uid. The checkout may sit where that user cannot
+     * reach (under /root), so the client runs from a copy in a directory anyone can enter.
+     */
     static OtherClient asUser(Path socket, int uid) {
-        return new OtherClient(socket, List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"));
+        try {
+            Path dir = Files.createTempDirectory("syrup-ctl");
+            dir.toFile().setExecutable(true, false);
+            dir.toFile().setReadable(true, false);
+            Path copy = Files.copy(TestApps.binary(TestApps.SYRUP_CTL), dir.resolve("syrup_ctl"));
+            copy.toFile().setExecutable(true, false);
+            copy.toFile().setReadable(true, false);
+            return new OtherClient(socket, List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"), copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     Exec.Result run(String... args) {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.add(TestApps.binary(TestApps.SYRUP_CTL).toString());
+        cmd.add(binary.toString());
         cmd.add("--socket");
         cmd.add(socket.toString());
         cmd.addAll(List.of(args));
