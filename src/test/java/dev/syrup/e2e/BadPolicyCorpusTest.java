@@ -54,7 +54,7 @@ class BadPolicyCorpusTest {
     void start() {
         app = new SteeredServer();
         app.track(UdpWorkers.start(app.ns, "127.0.0.1", SECOND_PORT, 2));
-        client = app.track(app.syrupd.client());
+        client = app.track(new RawClient(app.syrupd.socket));
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.syrup.e2e;
 
+import dev.syrup.testing.SyrupdProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.syrup.testing.Exec;

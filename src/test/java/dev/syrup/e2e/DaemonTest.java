@@ -1,5 +1,6 @@
 package dev.syrup.e2e;
 
+import dev.syrup.testing.SyrupdProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,7 +60,7 @@ class DaemonTest {
 
     @Test
     void deployMapSetAndRemoveThroughTheSocket() throws IOException {
-        try (RawClient c = syrupd.client()) {
+        try (RawClient c = new RawClient(syrupd.socket)) {
             String id = deploy(c, "choose_from_map.c");
             assertThat(send(40, 4)).containsExactly(40, 0, 0, 0);
 
@@ -83,7 +84,7 @@ class DaemonTest {
     @Test
     void policiesKeepSteeringWhileSyrupdIsKilledAndRestarted() throws Exception {
         String id;
-        try (RawClient c = syrupd.client()) {
+        try (RawClient c = new RawClient(syrupd.socket)) {
             id = deploy(c, "round_robin.c");
         }
         int total = 2000;
@@ -96,7 +97,7 @@ class DaemonTest {
         sender.join();
         // Every datagram went by the policy: round robin stayed exact through the crash.
         assertThat(server.awaitTotal(total, WAIT)).containsExactly(500, 500, 500, 500);
-        try (RawClient c = syrupd.client()) {
+        try (RawClient c = new RawClient(syrupd.socket)) {
             JsonNode listed = c.request(Request.list()).path("deployments");
             assertThat(listed).extracting(d -> d.path("id").asText()).containsExactly(id);
             assertThat(listed.get(0).path("targets").get(0).path("decisions").toString())
@@ -107,7 +108,7 @@ class DaemonTest {
 
     @Test
     void replaceUnderTrafficLosesNothingAndNeverFallsBack() throws Exception {
-        try (RawClient c = syrupd.client()) {
+        try (RawClient c = new RawClient(syrupd.socket)) {
             String id = deploy(c, "round_robin.c");
             int total = 3000;
             Thread sender = new Thread(() -> UdpSender.to("127.0.0.1", PORT).in(ns).count(total).intervalUs(300).run());
@@ -131,7 +132,7 @@ class DaemonTest {
     @Test
     void restartRepairsDrift() throws Exception {
         String kept;
-        try (RawClient c = syrupd.client()) {
+        try (RawClient c = new RawClient(syrupd.socket)) {
             kept = deploy(c, "round_robin.c");
         }
         syrupd.kill();
@@ -141,7 +142,7 @@ class DaemonTest {
                 .replace(kept, "deadbeef"));
         Files.createDirectories(syrupd.pinRoot.resolve("deployments/0badc0de"));
         syrupd.start();
-        try (RawClient c = syrupd.client()) {
+        try (RawClient c = new RawClient(syrupd.socket)) {
             JsonNode status = c.request(Request.status());
             assertThat(status.path("repaired").toString()).contains("deadbeef").contains("0badc0de");
             assertThat(status.path("adopted").asInt()).isEqualTo(1);

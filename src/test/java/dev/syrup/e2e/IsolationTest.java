@@ -1,5 +1,6 @@
 package dev.syrup.e2e;
 
+import dev.syrup.testing.SyrupdProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +36,7 @@ class IsolationTest {
         syrupd = new SyrupdProcess();
         ns = NetNs.create();
         server = UdpWorkers.start(ns, "127.0.0.1", PORT, 4);
-        try (RawClient c = syrupd.client()) {
+        try (RawClient c = new RawClient(syrupd.socket)) {
             id = c.request(Request.deploy(DaemonTest.example("count_packets.c"),
                     List.of(HookSpec.socketSelect(PORT, "udp", ns.path().toString())))).path("id").asText();
         }
@@ -63,7 +64,7 @@ class IsolationTest {
 
     @Test
     void rootMayActOnOthersDeploymentsOnlyWhenItAsks() {
-        try (RawClient c = syrupd.client()) {
+        try (RawClient c = new RawClient(syrupd.socket)) {
             OtherClient other = OtherClient.inCgroup(syrupd.socket, "syrup-t-isolation");
             Exec.Result refused = other.run("remove", id);
             assertThat(refused.stderr()).contains("--force");
@@ -88,7 +89,7 @@ class IsolationTest {
         // The owner's deployment is untouched and still steers.
         UdpSender.to("127.0.0.1", PORT).in(ns).count(40).run();
         assertThat(server.awaitTotal(40, Duration.ofSeconds(15))).containsExactly(10, 10, 10, 10);
-        try (RawClient c = syrupd.client()) {
+        try (RawClient c = new RawClient(syrupd.socket)) {
             JsonNode seen = c.request(Request.map("map.get", id, "seen", "00000000", null, false));
             assertThat(seen.path("value").asText()).isEqualTo("2800000000000000"); // 40, little-endian u64
         }

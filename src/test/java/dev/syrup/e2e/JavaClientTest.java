@@ -1,5 +1,6 @@
 package dev.syrup.e2e;
 
+import dev.syrup.testing.SyrupdProcess;
 import dev.syrup.api.HookSpec;
 import dev.syrup.client.SyrupClient;
 import java.nio.file.Path;

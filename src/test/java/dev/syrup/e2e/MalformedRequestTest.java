@@ -41,7 +41,7 @@ class MalformedRequestTest {
     @BeforeAll
     void start() {
         app = new SteeredServer();
-        client = app.track(app.syrupd.client());
+        client = app.track(new RawClient(app.syrupd.socket));
     }
 
     @AfterAll
@@ -54,7 +54,7 @@ class MalformedRequestTest {
     /** After every case: a fresh connection gets status and list, nothing was deployed, round robin steers exactly. */
     @AfterEach
     void daemonIsUnchanged() {
-        try (RawClient c = app.syrupd.client()) {
+        try (RawClient c = new RawClient(app.syrupd.socket)) {
             app.assertOnlyTheRoundRobin(c);
         }
         app.assertSteersExactly();
@@ -169,7 +169,7 @@ class MalformedRequestTest {
                 default -> "{\"op\": \"nope-" + i + "\"}\n";
             }));
         }
-        try (RawClient c = app.syrupd.client()) {
+        try (RawClient c = new RawClient(app.syrupd.socket)) {
             Thread writer = new Thread(() -> c.write(all.toByteArray()));
             writer.start();
             for (int i = 0; i < n; i++) {
@@ -193,12 +193,12 @@ class MalformedRequestTest {
         List<byte[]> partial = List.of(new byte[0], bytes(deploy.substring(0, deploy.length() / 2)),
                 bytes("{\"op\": \"remove\", \"id\": \"" + app.id.substring(0, 4)), filler(3 * MiB));
         for (byte[] p : partial) {
-            try (RawClient c = app.syrupd.client()) {
+            try (RawClient c = new RawClient(app.syrupd.socket)) {
                 c.write(p);
             }
         }
         // One that closes only its sending side mid-line still gets its answer.
-        try (RawClient c = app.syrupd.client()) {
+        try (RawClient c = new RawClient(app.syrupd.socket)) {
             c.write(bytes(deploy.substring(0, deploy.length() - 3)));
             c.shutdownOutput();
             JsonNode r = c.read();

@@ -1,5 +1,6 @@
 package dev.syrup.e2e;
 
+import dev.syrup.testing.SyrupdProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,7 @@ final class SteeredServer implements AutoCloseable {
             ns = track(NetNs.create());
             server = track(UdpWorkers.start(ns, "127.0.0.1", PORT, 4));
             syrupd = track(new SyrupdProcess());
-            try (RawClient c = syrupd.client()) {
+            try (RawClient c = new RawClient(syrupd.socket)) {
                 id = c.request(Request.deploy(DaemonTest.example("round_robin.c"), List.of(hook(PORT))))
                         .path("id").asText();
             }
@@ -84,7 +85,7 @@ final class SteeredServer implements AutoCloseable {
     public void close() {
         RuntimeException failure = null;
         if (syrupd != null && id != null) {
-            try (RawClient c = syrupd.client()) {
+            try (RawClient c = new RawClient(syrupd.socket)) {
                 c.request(Request.remove(id, false));
             } catch (RuntimeException | AssertionError e) {
                 failure = new IllegalStateException("cannot remove the round robin deployment", e);

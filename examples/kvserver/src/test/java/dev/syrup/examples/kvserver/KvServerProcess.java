@@ -1,5 +1,6 @@
 package dev.syrup.examples.kvserver;
 
+import dev.syrup.testing.SyrupdProcess;
 import dev.syrup.testing.NetNs;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -37,7 +38,7 @@ final class KvServerProcess implements AutoCloseable {
     }
 
     /** Starts the server in ns with syrupd's socket and args, and waits until it serves. */
-    static KvServerProcess start(NetNs ns, SyrupdFixture syrupd, String... args) throws IOException {
+    static KvServerProcess start(NetNs ns, SyrupdProcess syrupd, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.path(), "--",
                 Jvm.java(), "-cp", Jvm.classpath(), KvServer.class.getName(), "--socket", syrupd.socket.toString()));
         cmd.addAll(List.of(args));

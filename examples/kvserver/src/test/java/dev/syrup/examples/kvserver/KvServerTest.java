@@ -1,5 +1,6 @@
 package dev.syrup.examples.kvserver;
 
+import dev.syrup.testing.SyrupdProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.syrup.api.DeploymentView;
@@ -33,13 +34,13 @@ class KvServerTest {
     private static final int PORT = 9000;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
-    private static SyrupdFixture syrupd;
+    private static SyrupdProcess syrupd;
     private static SyrupClient syrup;
     private NetNs ns;
 
     @BeforeAll
     static void startSyrupd() throws Exception {
-        syrupd = new SyrupdFixture();
+        syrupd = new SyrupdProcess();
         syrup = SyrupClient.connect(syrupd.socket);
     }
 

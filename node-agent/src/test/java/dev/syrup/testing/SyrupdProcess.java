@@ -1,4 +1,4 @@
-package dev.syrup.e2e;
+package dev.syrup.testing;
 
 import dev.syrup.deploy.Bpffs;
 import java.io.IOException;
@@ -11,31 +11,32 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A real syrupd in a process of its own, with private socket, pins, state and cache, so a test
- * can kill it (SIGKILL) and start it again over the same state.
+ * A real syrupd (the `syrup daemon` command) in a process of its own, with private socket, pins,
+ * state and cache, so a test can kill it (SIGKILL) and start it again over the same state.
  */
-final class SyrupdProcess implements AutoCloseable {
+public final class SyrupdProcess implements AutoCloseable {
     private static final Path CACHE = tempDir("syrup-e2e-cache");
 
-    final Path dir = tempDir("syrup-e2e");
-    final Path socket = dir.resolve("syrupd.sock");
-    final Path pinRoot = Path.of("/sys/fs/bpf/syrup-e2e-" + UUID.randomUUID().toString().substring(0, 8));
-    final Path log = dir.resolve("syrupd.log");
+    public final Path dir = tempDir("syrup-e2e");
+    public final Path socket = dir.resolve("syrupd.sock");
+    public final Path pinRoot = Path.of("/sys/fs/bpf/syrup-e2e-" + UUID.randomUUID().toString().substring(0, 8));
+    public final Path log = dir.resolve("syrupd.log");
     private Process process;
 
-    SyrupdProcess() {
+    public SyrupdProcess() {
         // Other users' clients must reach the socket (syrupd decides what they may do).
         dir.toFile().setExecutable(true, false);
         dir.toFile().setReadable(true, false);
         start();
     }
 
-    void start() {
+    public void start() {
         try {
             Files.deleteIfExists(socket);
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), SyrupdMain.class.getName(),
-                    socket.toString(), pinRoot.toString(), dir.resolve("state").toString(), CACHE.toString());
+                    "-cp", System.getProperty("java.class.path"), "dev.syrup.cli.Syrup", "daemon",
+                    "--socket", socket.toString(), "--pin-root", pinRoot.toString(),
+                    "--state-dir", dir.resolve("state").toString(), "--cache-dir", CACHE.toString());
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
@@ -51,7 +52,7 @@ final class SyrupdProcess implements AutoCloseable {
     }
 
     /** kill stops syrupd the hard way, as a crash would. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor();
@@ -60,7 +61,7 @@ final class SyrupdProcess implements AutoCloseable {
         }
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
@@ -68,15 +69,13 @@ final class SyrupdProcess implements AutoCloseable {
         }
     }
 
-    RawClient client() { return new RawClient(socket); }
-
     @Override
     public void close() {
         kill();
         Bpffs.removeTree(pinRoot);
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
