@@ -59,11 +59,11 @@ final class RequestHandler {
     private final Instant started = Instant.now();
     private final Log log;
 
-    RequestHandler(Deployer deployer, RecordStore records, Map<String, DeploymentRecord.Owner> owners,
+    RequestHandler(Deployer deployer, RecordStore records, ConcurrentHashMap<String, DeploymentRecord.Owner> owners,
                    DaemonOptions options, List<String> repaired, Log log) {
         this.deployer = deployer;
         this.records = records;
-        this.owners = owners instanceof ConcurrentHashMap ? owners : new ConcurrentHashMap<>(owners);
+        this.owners = owners;
         this.options = options;
         this.repaired = List.copyOf(repaired);
         this.adopted = owners.size();
