@@ -164,4 +164,33 @@ static __always_inline __u32 syrup_random(void)
 	return bpf_get_prandom_u32();
 }
 
+/*
+ * Thread policies. A policy deployed at the thread hook defines
+ *
+ *     uint32_t schedule_thread(const struct syrup_thread *t);
+ *
+ * It runs for threads of the deployment's own application (its cgroup) only
+ * and returns an executor index i (CPU cpus[i] of the deployment's CPU set,
+ * 0 <= i < syrup_executors()) or SYRUP_PASS (leave the thread where the
+ * kernel puts it). The same file may also define schedule() and share its
+ * maps with the network hooks of the same deployment.
+ */
+enum syrup_thread_kind {
+	SYRUP_THREAD_NEW = 0,       /* created, or first seen */
+	SYRUP_THREAD_RUNNABLE = 1,  /* woken up */
+	SYRUP_THREAD_BLOCKED = 2,   /* went to sleep */
+	SYRUP_THREAD_PREEMPTED = 3, /* taken off the CPU while runnable */
+	SYRUP_THREAD_YIELDED = 4,   /* gave up the CPU voluntarily */
+	SYRUP_THREAD_DEAD = 5,      /* exited */
+};
+
+struct syrup_thread {
+	__u32 tid;        /* kernel task id (gettid()) */
+	__u32 pid;        /* process id (thread group) */
+	__u64 cgroup_id;  /* cgroup v2 id */
+	__u32 kind;       /* enum syrup_thread_kind */
+	__s32 prev_cpu;   /* CPU it last ran on, -1 if unknown */
+	__u64 runtime_ns; /* total CPU time it has run */
+};
+
 #endif /* SYRUP_H */
