@@ -1,0 +1,71 @@
+package dev.syrup.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Written by the node's agent. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SchedulingPolicyNodeStatus {
+    @JsonPropertyDescription("metadata.generation of this object the agent last acted on.")
+    private Long observedGeneration;
+    @JsonPropertyDescription("spec.policyGeneration the agent last acted on.")
+    private Long policyGeneration;
+    private Integer selectedPods;
+    private Integer attachedPods;
+    private Integer failedPods;
+    @JsonPropertyDescription("A failure that concerns the policy itself on this node (e.g. the verifier's rejection), not one pod.")
+    private String message;
+    @JsonPropertyDescription("Thread scheduling backend on this node: sched_ext or affinity (thread hooks only).")
+    private String threadBackend;
+    private List<PodAttachment> pods = new ArrayList<>();
+
+    public Long getObservedGeneration() { return observedGeneration; }
+    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+    public Long getPolicyGeneration() { return policyGeneration; }
+    public void setPolicyGeneration(Long policyGeneration) { this.policyGeneration = policyGeneration; }
+    public Integer getSelectedPods() { return selectedPods; }
+    public void setSelectedPods(Integer selectedPods) { this.selectedPods = selectedPods; }
+    public Integer getAttachedPods() { return attachedPods; }
+    public void setAttachedPods(Integer attachedPods) { this.attachedPods = attachedPods; }
+    public Integer getFailedPods() { return failedPods; }
+    public void setFailedPods(Integer failedPods) { this.failedPods = failedPods; }
+    public String getMessage() { return message; }
+    public void setMessage(String message) { this.message = message; }
+    public String getThreadBackend() { return threadBackend; }
+    public void setThreadBackend(String threadBackend) { this.threadBackend = threadBackend; }
+    public List<PodAttachment> getPods() { return pods; }
+    public void setPods(List<PodAttachment> pods) { this.pods = pods; }
+
+    /** One selected pod as the agent sees it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class PodAttachment {
+        private String name;
+        private String uid;
+        @JsonPropertyDescription("Attached (at every hook), Pending (not running yet: no process, socket or namespace), Failed.")
+        private PodState state;
+        private String message;
+        @JsonPropertyDescription("The syrupd deployment id on the node.")
+        private String deployment;
+
+        public PodAttachment() {}
+        public PodAttachment(String name, String uid, PodState state, String message) {
+            this.name = name; this.uid = uid; this.state = state; this.message = message;
+        }
+
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public String getUid() { return uid; }
+        public void setUid(String uid) { this.uid = uid; }
+        public PodState getState() { return state; }
+        public void setState(PodState state) { this.state = state; }
+        public String getMessage() { return message; }
+        public void setMessage(String message) { this.message = message; }
+        public String getDeployment() { return deployment; }
+        public void setDeployment(String deployment) { this.deployment = deployment; }
+    }
+
+    public enum PodState { Attached, Pending, Failed }
+}

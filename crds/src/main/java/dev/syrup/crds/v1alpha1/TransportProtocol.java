@@ -1,0 +1,3 @@
+package dev.syrup.crds.v1alpha1;
+
+public enum TransportProtocol { UDP, TCP }
