@@ -16,7 +16,9 @@ public class SchedulingPolicyNodeStatus {
     private Integer selectedPods;
     private Integer attachedPods;
     private Integer failedPods;
-    @JsonPropertyDescription("A failure that concerns the policy itself on this node (e.g. the verifier's rejection), not one pod.")
+    @JsonPropertyDescription("Why the policy itself failed on this node, in CamelCase (CompileFailed, VerifierRejected, ...); unset when it did not.")
+    private String reason;
+    @JsonPropertyDescription("A failure that concerns the policy itself on this node (e.g. the verifier's rejection with the policy line), not one pod.")
     private String message;
     @JsonPropertyDescription("Thread scheduling backend on this node: sched_ext or affinity (thread hooks only).")
     private String threadBackend;
@@ -32,6 +34,8 @@ public class SchedulingPolicyNodeStatus {
     public void setAttachedPods(Integer attachedPods) { this.attachedPods = attachedPods; }
     public Integer getFailedPods() { return failedPods; }
     public void setFailedPods(Integer failedPods) { this.failedPods = failedPods; }
+    public String getReason() { return reason; }
+    public void setReason(String reason) { this.reason = reason; }
     public String getMessage() { return message; }
     public void setMessage(String message) { this.message = message; }
     public String getThreadBackend() { return threadBackend; }
