@@ -4,7 +4,11 @@ import dev.syrup.deploy.PolicyChecker;
 import dev.syrup.hook.Hook;
 import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.regex.Pattern;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -22,16 +26,17 @@ public final class CheckCommand extends SyrupCommand {
 
     @Option(names = "--hook", paramLabel = "HOOK", converter = Converters.HookName.class,
             completionCandidates = Converters.HookNames.class,
-            description = "socket-select or xdp-cpu; may be repeated (default: both)")
-    List<Hook> hooks = List.of(Hook.values());
+            description = "socket-select, xdp-cpu or thread; may be repeated (default: the network hooks if the "
+                    + "policy defines schedule(), thread if it defines schedule_thread())")
+    List<Hook> hooks;
 
     @Mixin
     LocalKernel kernel;
 
     @Override
     protected int run() {
-        List<Hook> distinct = List.copyOf(new LinkedHashSet<>(hooks));
         PolicySource source = PolicySource.fromFile(policy);
+        List<Hook> distinct = List.copyOf(new LinkedHashSet<>(hooks != null ? hooks : defaultHooks(source)));
         try {
             new PolicyChecker(kernel.compiler(), kernel.layout()).check(source, distinct);
         } catch (PolicyException e) {
@@ -41,5 +46,22 @@ public final class CheckCommand extends SyrupCommand {
         }
         println(source.name() + ": ok (" + distinct.stream().map(Hook::cliName).collect(Collectors.joining(", ")) + ")");
         return ExitCodes.OK;
+    }
+
+    private static final Pattern SCHEDULE = Pattern.compile("\\bschedule\\s*\\(");
+    private static final Pattern SCHEDULE_THREAD = Pattern.compile("\\bschedule_thread\\s*\\(");
+
+    /** The hooks whose entry point the policy defines (the network hooks if it defines neither). */
+    static List<Hook> defaultHooks(PolicySource source) {
+        String text = new String(source.content(), StandardCharsets.UTF_8);
+        List<Hook> hooks = new ArrayList<>();
+        boolean thread = SCHEDULE_THREAD.matcher(text).find();
+        if (SCHEDULE.matcher(text).find() || !thread) {
+            Arrays.stream(Hook.values()).filter(Hook::isNetwork).forEach(hooks::add);
+        }
+        if (thread) {
+            hooks.add(Hook.THREAD);
+        }
+        return hooks;
     }
 }
