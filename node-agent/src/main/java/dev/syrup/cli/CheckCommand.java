@@ -4,11 +4,7 @@ import dev.syrup.deploy.PolicyChecker;
 import dev.syrup.hook.Hook;
 import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.regex.Pattern;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -48,20 +44,6 @@ public final class CheckCommand extends SyrupCommand {
         return ExitCodes.OK;
     }
 
-    private static final Pattern SCHEDULE = Pattern.compile("\\bschedule\\s*\\(");
-    private static final Pattern SCHEDULE_THREAD = Pattern.compile("\\bschedule_thread\\s*\\(");
-
     /** The hooks whose entry point the policy defines (the network hooks if it defines neither). */
-    static List<Hook> defaultHooks(PolicySource source) {
-        String text = new String(source.content(), StandardCharsets.UTF_8);
-        List<Hook> hooks = new ArrayList<>();
-        boolean thread = SCHEDULE_THREAD.matcher(text).find();
-        if (SCHEDULE.matcher(text).find() || !thread) {
-            Arrays.stream(Hook.values()).filter(Hook::isNetwork).forEach(hooks::add);
-        }
-        if (thread) {
-            hooks.add(Hook.THREAD);
-        }
-        return hooks;
-    }
+    static List<Hook> defaultHooks(PolicySource source) { return source.hooksWithEntryPoints(); }
 }
