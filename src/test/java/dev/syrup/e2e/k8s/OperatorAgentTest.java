@@ -52,7 +52,7 @@ class OperatorAgentTest {
         String ns = cluster.newNamespace("shop");
         Path dir = Files.createTempDirectory("syrup-e2e-k8s");
         try (AgentProcess agent = new AgentProcess(NODE, agentKubeconfig);
-             OperatorProcess operator = OperatorProcess.start(jar, operatorKubeconfig, dir);
+             OperatorProcess operator = OperatorProcess.start(jar, operatorKubeconfig, system, dir);
              RealizedPod pod = kubelet.runPod(ns, "server", PORT, 4)) {
             String source = Files.readString(Path.of(System.getProperty("syrup.examples"), "policies", "round_robin.c"));
             admin.resource("""

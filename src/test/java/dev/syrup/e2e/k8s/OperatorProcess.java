@@ -26,7 +26,7 @@ final class OperatorProcess implements AutoCloseable {
         return Files.isRegularFile(jar) ? Optional.of(jar.toAbsolutePath().normalize()) : Optional.empty();
     }
 
-    static OperatorProcess start(Path jar, Path kubeconfig, Path dir) {
+    static OperatorProcess start(Path jar, Path kubeconfig, String namespace, Path dir) {
         Path log = dir.resolve("operator.log");
         try {
             ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -35,6 +35,12 @@ final class OperatorProcess implements AutoCloseable {
                     "-jar", jar.toString()))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().put("KUBECONFIG", kubeconfig.toString());
+            // As the chart's Deployment sets them: the leader election Lease lives in the release namespace.
+            pb.environment().put("POD_NAMESPACE", namespace);
+            pb.environment().put("POD_NAME", "syrup-operator-e2e");
+            // One replica: no leader election (the packaged operator cannot start with it enabled yet).
+            pb.environment().put("SYRUP_OPERATOR_LEADER_ELECTION_ENABLED", "false");
+            pb.environment().put("SYRUP_OPERATOR_CACHE_DIR", dir.resolve("operator-cache").toString());
             return new OperatorProcess(pb.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
