@@ -75,6 +75,12 @@ bench-dataplane: native bpffs
 	$(MVN) -q -pl bench exec:java -Dexec.mainClass=dev.syrup.bench.DataPlaneCostBench $(BENCH_PROPS) \
 	  -Dexec.args="$(or $(ROUNDS),7) $(or $(PACKETS),20000)"
 
+# Policy applied (SchedulingPolicyNode written) -> attached on the node, warm and cold compile cache.
+.PHONY: bench-agent
+bench-agent: native bpffs k8s-binaries
+	@$(MVN) -q -pl node-agent -am verify -Dtest=AttachLatencyBench -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dsyrup.bench.attachRuns=$(or $(RUNS),20) | grep -a 'ATTACH '
+
 # The demo's sweep with more samples per point, for docs/benchmarks.md.
 .PHONY: bench-getscan
 bench-getscan:

@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "daemon", description = "Run syrupd, the node agent, in the foreground (as root).")
-public final class DaemonCommand extends SyrupCommand {
+public class DaemonCommand extends SyrupCommand {
     @Mixin
     DaemonSocket socket;
 

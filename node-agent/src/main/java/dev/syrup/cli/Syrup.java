@@ -6,7 +6,7 @@ import picocli.CommandLine.IVersionProvider;
 
 @Command(name = "syrup", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Syrup.Version.class,
         description = "User-defined scheduling across the stack: deploy C policies at socket-select and XDP hooks.",
-        subcommands = {DaemonCommand.class, DeployCommand.class, ReplaceCommand.class, RemoveCommand.class,
+        subcommands = {DaemonCommand.class, AgentCommand.class, DeployCommand.class, ReplaceCommand.class, RemoveCommand.class,
                 ListCommand.class, MapCommand.class, StatusCommand.class, CheckCommand.class, TestCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

@@ -21,19 +21,37 @@ import java.util.Map;
  * (targets with their namespace inode or cgroup id and load-time constants) and who owns it. The
  * affinity backend keeps the threads it moved in a file of its own beside it (state/threads/ID.json).
  */
-public record DeploymentRecord(String id, Owner owner, String policyName, String policySha256, List<Target> targets) {
-    public record Owner(int uid, String cgroup) {
-        static Owner of(PeerIdentity peer) { return new Owner(peer.uid(), peer.cgroup()); }
+public record DeploymentRecord(String id, Owner owner, String policyName, String policySha256, List<Target> targets,
+                               PodBinding binding) {
+    /**
+     * Who owns a deployment: a caller's uid and cgroup, and for a deployment the agent made for a
+     * Kubernetes pod, that pod's UID (null otherwise).
+     */
+    public record Owner(int uid, String cgroup, String pod) {
+        static Owner of(PeerIdentity peer) { return new Owner(peer.uid(), peer.cgroup(), null); }
+
+        /** The owner of a deployment made by the agent (root) for a pod. */
+        public static Owner ofPod(String podUid, String podCgroup) { return new Owner(0, podCgroup, podUid); }
 
         boolean is(PeerIdentity peer) { return uid == peer.uid() && cgroup.equals(peer.cgroup()); }
     }
+
+    /**
+     * Why the agent made a deployment (Kubernetes mode): for which SchedulingPolicyNode and pod, from
+     * which source and hooks, and against which instance of the pod (its fingerprint: network
+     * namespace and sockets), so that a restarted agent re-adopts it and a restarted pod is redeployed.
+     */
+    public record PodBinding(String namespace, String nodeObject, String policy, String pod, String podUid, String sourceHash,
+                             String hooks, String fingerprint) {}
 
     /** A network target (netns .. iface) or a thread target (cgroup, cgroupId, cgroupLevel). */
     public record Target(String hook, String netns, long netnsInode, String protocol, int port, String iface,
                          List<Integer> cpus, int executors, List<Integer> executorCpus, String cgroup, Long cgroupId,
                          Integer cgroupLevel) {}
 
-    public static DeploymentRecord of(Deployment d, Owner owner) {
+    public static DeploymentRecord of(Deployment d, Owner owner) { return of(d, owner, null); }
+
+    public static DeploymentRecord of(Deployment d, Owner owner, PodBinding binding) {
         List<Target> targets = d.targets().stream().map(t -> {
             HookConfig c = d.config(t);
             if (t instanceof ThreadTarget tt) {
@@ -46,7 +64,12 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
                     n.protocol().toString(), n.port(), x == null ? null : x.iface(), x == null ? List.of() : x.cpus(),
                     c.executors(), c.cpus(), null, null, null);
         }).toList();
-        return new DeploymentRecord(d.id(), owner, d.policyName(), d.policyHash(), targets);
+        return new DeploymentRecord(d.id(), owner, d.policyName(), d.policyHash(), targets, binding);
+    }
+
+    /** The same record after a replace: the new policy, the same targets and owner. */
+    public DeploymentRecord withPolicy(Deployment d, PodBinding newBinding) {
+        return new DeploymentRecord(id, owner, d.policyName(), d.policyHash(), targets, newBinding);
     }
 
     public Deployment toDeployment() {

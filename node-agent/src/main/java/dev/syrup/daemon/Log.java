@@ -5,18 +5,20 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /** syrupd's log: timestamped lines on standard error. */
-final class Log {
+public final class Log {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private final PrintStream out;
 
-    Log(PrintStream out) { this.out = out; }
+    public Log(PrintStream out) { this.out = out; }
 
-    void info(String message) { line("INFO ", message); }
+    public void info(String message) { line("INFO ", message); }
 
-    void error(String message, Throwable t) {
+    public void error(String message, Throwable t) {
         line("ERROR", message + ": " + t);
         t.printStackTrace(out);
     }
+
+    public void warn(String message) { line("WARN ", message); }
 
     private synchronized void line(String level, String message) {
         out.println(LocalDateTime.now().format(TIME) + " " + level + " " + message);

@@ -34,6 +34,17 @@ public final class RecordStore {
         }
     }
 
+    /** The record of one deployment, if there is a readable one. */
+    public java.util.Optional<DeploymentRecord> get(String id) {
+        Path f = dir.resolve(id + ".json");
+        try {
+            return Files.exists(f) ? java.util.Optional.of(Json.MAPPER.readValue(f.toFile(), DeploymentRecord.class))
+                    : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public void delete(String id) {
         try {
             Files.deleteIfExists(dir.resolve(id + ".json"));

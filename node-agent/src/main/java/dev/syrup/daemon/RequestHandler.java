@@ -58,9 +58,17 @@ final class RequestHandler {
     private final int adopted;
     private final Instant started = Instant.now();
     private final Log log;
+    private final PodScope pods;
 
     RequestHandler(Deployer deployer, RecordStore records, ConcurrentHashMap<String, DeploymentRecord.Owner> owners,
                    DaemonOptions options, List<String> repaired, Log log) {
+        this(deployer, records, owners, options, repaired, log, null);
+    }
+
+    /** pods (Kubernetes mode; null otherwise) confines callers inside a pod to their own pod's deployments. */
+    RequestHandler(Deployer deployer, RecordStore records, ConcurrentHashMap<String, DeploymentRecord.Owner> owners,
+                   DaemonOptions options, List<String> repaired, Log log, PodScope pods) {
+        this.pods = pods;
         this.deployer = deployer;
         this.records = records;
         this.owners = owners;
@@ -81,7 +89,8 @@ final class RequestHandler {
             return error(ErrorInfo.INVALID_REQUEST, "a request needs \"op\"");
         }
         try {
-            return Response.success(dispatch(request, peer));
+            String pod = pods == null ? null : pods.podOf(peer);
+            return Response.success(pod != null ? dispatchForPod(request, peer, pod) : dispatch(request, peer));
         } catch (NoSuchMapException e) {
             return error(ErrorInfo.NOT_FOUND, e.getMessage());
         } catch (CompileException e) {
@@ -116,12 +125,44 @@ final class RequestHandler {
             case "deploy": return deploy(r, peer);
             case "replace": return replace(r, peer);
             case "remove": return remove(r, peer);
-            case "list": return list();
+            case "list": return list(null);
             case "status": return status();
             case "map.get": case "map.set": case "map.delete": case "map.dump": return map(r, peer);
             case "map.pin": return mapPin(r, peer);
             default: throw new IllegalArgumentException("unknown op '" + r.op()
                     + "' (deploy, replace, remove, list, status, map.get, map.set, map.delete, map.dump, map.pin)");
+        }
+    }
+
+    /**
+     * A caller inside a pod: it may list its pod's deployments and use their maps; deployments are made
+     * by the agent from SchedulingPolicy objects, so nothing else is open to it.
+     */
+    private JsonNode dispatchForPod(Request r, PeerIdentity peer, String pod) {
+        switch (r.op()) {
+            case "list": return list(pod);
+            case "map.get": case "map.set": case "map.delete": case "map.dump":
+                ownedByPod(r, pod);
+                return mapOp(r);
+            case "map.pin":
+                ownedByPod(r, pod);
+                return pinOf(r);
+            default: throw new ForbiddenException("'" + r.op() + "' is not open to pods (you are in pod " + pod
+                    + "): the node agent deploys policies from SchedulingPolicy objects; a pod may list its own"
+                    + " deployments and use their maps");
+        }
+    }
+
+    private void ownedByPod(Request r, String pod) {
+        if (r.id() == null) {
+            throw new IllegalArgumentException(r.op() + " needs \"id\"");
+        }
+        DeploymentRecord.Owner owner = owners.get(r.id());
+        if (owner == null) {
+            throw new NotFoundException("no deployment with id " + r.id());
+        }
+        if (!pod.equals(owner.pod())) {
+            throw new ForbiddenException("deployment " + r.id() + " does not target your pod (" + pod + ")");
         }
     }
 
@@ -151,7 +192,7 @@ final class RequestHandler {
     private JsonNode replace(Request r, PeerIdentity peer) {
         DeploymentRecord.Owner owner = owned(r, peer);
         Deployment d = deployer.replace(r.id(), policy(r));
-        records.save(DeploymentRecord.of(d, owner));
+        records.save(DeploymentRecord.of(d, owner, records.get(d.id()).map(DeploymentRecord::binding).orElse(null)));
         log.info("replaced the policy of " + d.id() + " with " + d.policyName());
         return Json.MAPPER.valueToTree(Views.of(d, owner, deployer));
     }
@@ -165,11 +206,12 @@ final class RequestHandler {
         return Json.MAPPER.createObjectNode();
     }
 
-    private JsonNode list() {
+    /** Every deployment, or with pod set only those made for that pod. */
+    private JsonNode list(String pod) {
         List<Object> views = new ArrayList<>();
         for (Deployment d : deployer.list()) {
             DeploymentRecord.Owner owner = owners.get(d.id());
-            if (owner != null) {
+            if (owner != null && (pod == null || pod.equals(owner.pod()))) {
                 views.add(Views.of(d, owner, deployer));
             }
         }
@@ -193,6 +235,10 @@ final class RequestHandler {
 
     private JsonNode map(Request r, PeerIdentity peer) {
         owned(r, peer);
+        return mapOp(r);
+    }
+
+    private JsonNode mapOp(Request r) {
         if (r.map() == null) {
             throw new IllegalArgumentException(r.op() + " needs \"map\"");
         }
@@ -219,6 +265,10 @@ final class RequestHandler {
 
     private JsonNode mapPin(Request r, PeerIdentity peer) {
         owned(r, peer);
+        return pinOf(r);
+    }
+
+    private JsonNode pinOf(Request r) {
         if (r.map() == null) {
             throw new IllegalArgumentException("map.pin needs \"map\"");
         }

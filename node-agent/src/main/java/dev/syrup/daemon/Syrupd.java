@@ -47,8 +47,15 @@ public final class Syrupd implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "syrupd-accept");
     }
 
-    /** start reconciles the pinned state, then serves requests on a background thread. */
-    public static Syrupd start(DaemonOptions o) throws IOException {
+    /**
+     * What syrupd works with, shared with the agent's controller in Kubernetes mode: the deployer,
+     * the records on disk and the owner of every deployment (concurrent: both sides change it).
+     */
+    public record Node(DaemonOptions options, PolicyCompiler compiler, Deployer deployer, RecordStore records,
+                       ConcurrentHashMap<String, DeploymentRecord.Owner> owners, List<String> repaired, Log log) {}
+
+    /** prepare reconciles the pinned state: what is pinned and recorded is adopted, leftovers removed. */
+    public static Node prepare(DaemonOptions o) {
         Log log = new Log(System.err);
         Sdk sdk = Sdk.extract(o.cacheDir());
         PolicyCompiler compiler = new PolicyCompiler(sdk, new ObjectCache(o.cacheDir().resolve("objects")));
@@ -60,18 +67,30 @@ public final class Syrupd implements AutoCloseable {
         List<String> repaired = new Reconciler(deployer, records, layout).reconcile(owners);
         log.info("adopted " + owners.size() + " deployment(s) pinned under " + layout.root());
         repaired.forEach(r -> log.info("repaired: " + r));
-        RequestHandler handler = new RequestHandler(deployer, records, owners, o, repaired, log);
-        Syrupd d = new Syrupd(UnixServer.listen(o.socket(), 0666), handler, log);
+        return new Node(o, compiler, deployer, records, owners, repaired, log);
+    }
+
+    /** start reconciles the pinned state, then serves requests on a background thread. */
+    public static Syrupd start(DaemonOptions o) throws IOException { return serve(prepare(o), null); }
+
+    /** serve answers requests on the node's socket; pods (Kubernetes mode, else null) scopes callers in pods. */
+    public static Syrupd serve(Node n, PodScope pods) throws IOException {
+        DaemonOptions o = n.options();
+        RequestHandler handler = new RequestHandler(n.deployer(), n.records(), n.owners(), o, n.repaired(), n.log(), pods);
+        Syrupd d = new Syrupd(UnixServer.listen(o.socket(), 0666), handler, n.log());
         d.acceptor.start();
-        log.info("syrupd " + VERSION + " listening on " + o.socket() + " (state in " + o.stateDir() + ")");
+        n.log().info("syrupd " + VERSION + " listening on " + o.socket() + " (state in " + o.stateDir() + ")");
         return d;
     }
+
+    /** Blocks until the daemon stops (close, or its socket fails). */
+    public void await() throws InterruptedException { stopped.await(); }
 
     /** main runs syrupd until it is stopped (SIGTERM, SIGINT). */
     public static void main(DaemonOptions o) throws Exception {
         Syrupd d = start(o);
         Runtime.getRuntime().addShutdownHook(new Thread(d::close, "syrupd-stop"));
-        d.stopped.await();
+        d.await();
     }
 
     private void acceptLoop() {

@@ -1,0 +1,132 @@
+package dev.syrup.testing.k8s;
+
+import dev.syrup.deploy.Bpffs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The real agent ({@code syrup agent}) in a process of its own, authenticated by a kubeconfig (a
+ * service account's, so it has exactly the chart's RBAC), with private socket, pins, state and
+ * metrics port; a test can SIGKILL it and start it again over the same state.
+ */
+public final class AgentProcess implements AutoCloseable {
+    /** Compiled policies, shared by the agents of a test JVM (a warm cache). */
+    public static final Path SHARED_CACHE = tempDir("syrup-agent-cache");
+
+    public final Path dir = tempDir("syrup-agent");
+    public final Path socket = dir.resolve("syrupd.sock");
+    public final Path pinRoot = Path.of("/sys/fs/bpf/syrup-agent-" + UUID.randomUUID().toString().substring(0, 8));
+    public final Path log = dir.resolve("agent.log");
+    public final int metricsPort = freePort();
+    private final String nodeName;
+    private final Path kubeconfig;
+    private final Path cacheDir;
+    private Process process;
+    private int logStart;
+
+    public AgentProcess(String nodeName, Path kubeconfig) { this(nodeName, kubeconfig, SHARED_CACHE); }
+
+    public AgentProcess(String nodeName, Path kubeconfig, Path cacheDir) {
+        this.nodeName = nodeName;
+        this.kubeconfig = kubeconfig;
+        this.cacheDir = cacheDir;
+        // Pods' processes reach the socket (the agent decides what they may do).
+        dir.toFile().setExecutable(true, false);
+        dir.toFile().setReadable(true, false);
+        start();
+    }
+
+    public void start() {
+        try {
+            Files.deleteIfExists(socket);
+            logStart = log().length();
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "dev.syrup.cli.Syrup", "agent",
+                    "--node-name", nodeName, "--kubeconfig", kubeconfig.toString(),
+                    "--socket", socket.toString(), "--pin-root", pinRoot.toString(),
+                    "--state-dir", dir.resolve("state").toString(), "--cache-dir", cacheDir.toString(),
+                    "--metrics-port", Integer.toString(metricsPort), "--resync-seconds", "1"));
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!logSinceStart().contains("agent for node " + nodeName + " watching")) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the agent did not start:\n" + log());
+            }
+            sleep(50);
+        }
+    }
+
+    public boolean isAlive() { return process.isAlive(); }
+
+    /** Stops the agent the hard way, as a crash would: deployments stay in place. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** What the agent logged since it was last started. */
+    public String logSinceStart() {
+        String all = log();
+        return all.length() >= logStart ? all.substring(logStart) : all;
+    }
+
+    /** Directories of deployments pinned in bpffs. */
+    public List<Path> pinnedDeployments() { return List.copyOf(Bpffs.list(pinRoot.resolve("deployments"))); }
+
+    /** Per-namespace dispatcher directories pinned in bpffs. */
+    public List<Path> pinnedDispatchers() { return List.copyOf(Bpffs.list(pinRoot.resolve("dispatchers"))); }
+
+    /** Kills the agent and unpins whatever it left (a test that failed midway). */
+    @Override
+    public void close() {
+        kill();
+        Bpffs.removeTree(pinRoot);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.syrup.operator;
+
+import dev.syrup.crds.SyrupLabels;
+import dev.syrup.crds.v1alpha1.SchedulingPolicy;
+import dev.syrup.crds.v1alpha1.SchedulingPolicyNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The informers a policy's reconcile reads, and how their events find the policies they concern:
+ * pods (annotation, podSelector, or selected at the last reconcile), ConfigMaps (named by sourceFrom),
+ * Nodes (added or deleted where a policy has pods or node objects), and the node objects (owner reference).
+ */
+final class PolicyEventSources {
+    final InformerEventSource<Pod, SchedulingPolicy> pods;
+    final InformerEventSource<ConfigMap, SchedulingPolicy> configMaps;
+    final InformerEventSource<Node, SchedulingPolicy> nodes;
+    final InformerEventSource<SchedulingPolicyNode, SchedulingPolicy> nodeObjects;
+
+    PolicyEventSources(EventSourceContext<SchedulingPolicy> ctx, SelectionIndex index) {
+        var policies = ctx.getPrimaryCache();
+        pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, SchedulingPolicy.class)
+                .withName("pods")
+                .withNamespacesInheritedFromController()
+                .withItemStore(new TransformingItemStore<>(PolicyEventSources::prune))
+                .withOnUpdateFilter((now, before) -> relevantChange(now, before))
+                .withPrimaryToSecondaryMapper(p -> Set.of())
+                .withSecondaryToPrimaryMapper(pod -> {
+                    String ns = pod.getMetadata().getNamespace();
+                    Set<ResourceID> ids = new HashSet<>(index.policiesOfPod(SelectionIndex.podKey(ns, pod.getMetadata().getName())));
+                    policies.list(ns, p -> PodSelection.selects(p, pod)).forEach(p -> ids.add(ResourceID.fromResource(p)));
+                    return ids;
+                })
+                .build(), ctx);
+        configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, SchedulingPolicy.class)
+                .withName("configmaps")
+                .withNamespacesInheritedFromController()
+                .withPrimaryToSecondaryMapper(p -> Set.of())
+                .withSecondaryToPrimaryMapper(cm -> {
+                    Set<ResourceID> ids = new HashSet<>();
+                    policies.list(cm.getMetadata().getNamespace(), p -> cm.getMetadata().getName().equals(configMapOf(p)))
+                            .forEach(p -> ids.add(ResourceID.fromResource(p)));
+                    return ids;
+                })
+                .build(), ctx);
+        nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, SchedulingPolicy.class)
+                .withName("nodes")
+                .withWatchAllNamespaces()
+                .withFollowControllerNamespacesChanges(false)
+                .withItemStore(new TransformingItemStore<>(n -> {
+                    Node kept = new Node();
+                    kept.setMetadata(new ObjectMetaBuilder().withUid(n.getMetadata().getUid()).build());
+                    return kept;
+                }))
+                .withOnUpdateFilter((now, before) -> false) // heartbeats and status: only existence matters
+                .withPrimaryToSecondaryMapper(p -> Set.of())
+                .withSecondaryToPrimaryMapper(n -> index.policiesOnNode(n.getMetadata().getName()))
+                .build(), ctx);
+        nodeObjects = new InformerEventSource<>(InformerEventSourceConfiguration.from(SchedulingPolicyNode.class, SchedulingPolicy.class)
+                .withName("nodeobjects")
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(SyrupLabels.POLICY_LABEL)
+                .build(), ctx);
+    }
+
+    static String configMapOf(SchedulingPolicy p) {
+        var from = p.getSpec() == null ? null : p.getSpec().getSourceFrom();
+        return from == null || from.getConfigMapKeyRef() == null ? null : from.getConfigMapKeyRef().getName();
+    }
+
+    /** What the cache keeps of a pod: identity, labels, the policy annotation, node, phase, deletion. */
+    static Pod prune(Pod p) {
+        var m = p.getMetadata();
+        String policy = m.getAnnotations() == null ? null : m.getAnnotations().get(SyrupLabels.POLICY_ANNOTATION);
+        return new PodBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName(m.getName()).withNamespace(m.getNamespace()).withUid(m.getUid())
+                        .withResourceVersion(m.getResourceVersion()).withLabels(m.getLabels())
+                        .withAnnotations(policy == null ? null : Map.of(SyrupLabels.POLICY_ANNOTATION, policy))
+                        .withDeletionTimestamp(m.getDeletionTimestamp()).build())
+                .withNewSpec().withNodeName(p.getSpec() == null ? null : p.getSpec().getNodeName()).endSpec()
+                .withNewStatus().withPhase(p.getStatus() == null ? null : p.getStatus().getPhase()).endStatus()
+                .build();
+    }
+
+    /** Whether an update changes what selection depends on (the old pod is the pruned, cached one). */
+    static boolean relevantChange(Pod now, Pod before) {
+        Pod a = prune(now);
+        Pod b = before;
+        return !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels())
+                || !Objects.equals(a.getMetadata().getAnnotations(), b.getMetadata().getAnnotations())
+                || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp())
+                || !Objects.equals(a.getMetadata().getUid(), b.getMetadata().getUid())
+                || !Objects.equals(a.getSpec().getNodeName(), b.getSpec() == null ? null : b.getSpec().getNodeName())
+                || !Objects.equals(a.getStatus().getPhase(), b.getStatus() == null ? null : b.getStatus().getPhase());
+    }
+}
