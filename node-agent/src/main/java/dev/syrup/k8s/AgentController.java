@@ -1,6 +1,7 @@
 package dev.syrup.k8s;
 
 import dev.syrup.crds.SyrupLabels;
+import dev.syrup.crds.v1alpha1.HookType;
 import dev.syrup.crds.v1alpha1.PolicyHook;
 import dev.syrup.crds.v1alpha1.SchedulingPolicyNode;
 import dev.syrup.crds.v1alpha1.SchedulingPolicyNodeSpec;
@@ -16,6 +17,7 @@ import dev.syrup.deploy.PortConflictException;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.TargetUnavailableException;
+import dev.syrup.hook.thread.ThreadBackend;
 import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -161,7 +163,7 @@ public final class AgentController implements AutoCloseable {
         }
         PolicySource source = PolicySource.of(spec.getPolicy() + ".c", spec.getSource().getBytes(StandardCharsets.UTF_8));
         List<PolicyHook> hooks = spec.getHooks();
-        Optional<PolicyVerdicts.Failure> failure = networkHooks(hooks) ? verdicts.check(source, hooks) : Optional.empty();
+        Optional<PolicyVerdicts.Failure> failure = verdicts.check(source, hooks);
         Set<String> wanted = new HashSet<>();
         spec.getPods().forEach(p -> wanted.add(PodIdentity.normalize(p.getUid())));
         mine.forEach((uid, id) -> {
@@ -184,6 +186,9 @@ public final class AgentController implements AutoCloseable {
         status.setSelectedPods(results.size());
         status.setAttachedPods((int) results.stream().filter(a -> a.getState() == PodState.Attached).count());
         status.setFailedPods((int) results.stream().filter(a -> a.getState() == PodState.Failed).count());
+        if (threadHooks(hooks)) {
+            status.setThreadBackend(node.deployer().threadBackend().map(ThreadBackend::name).orElse(null));
+        }
         failure.ifPresent(f -> {
             status.setReason(f.reason());
             status.setMessage(f.message());
@@ -217,9 +222,6 @@ public final class AgentController implements AutoCloseable {
                         + abbrev(old.sourceHash()) + "): the new one was rejected", existing);
             }
             return attachment(ref, PodState.Failed, failure.get().message(), null);
-        }
-        if (!networkHooks(spec.getHooks())) {
-            return attachment(ref, PodState.Failed, "this agent deploys socket-select and xdp-cpu hooks; thread hooks are not supported here", null);
         }
         PodTargets targets;
         PodResolver.ResolvedPod resolved;
@@ -310,8 +312,8 @@ public final class AgentController implements AutoCloseable {
         return p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
     }
 
-    private static boolean networkHooks(List<PolicyHook> hooks) {
-        return hooks.stream().anyMatch(h -> h.getType().isNetwork());
+    private static boolean threadHooks(List<PolicyHook> hooks) {
+        return hooks.stream().anyMatch(h -> h.getType() == HookType.THREAD);
     }
 
     private static PodAttachment attachment(SchedulingPolicyNodeSpec.PodRef ref, PodState state, String message, String id) {

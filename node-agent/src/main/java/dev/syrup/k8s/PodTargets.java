@@ -3,12 +3,18 @@ package dev.syrup.k8s;
 import dev.syrup.crds.v1alpha1.HookType;
 import dev.syrup.crds.v1alpha1.PolicyHook;
 import dev.syrup.crds.v1alpha1.TransportProtocol;
+import dev.syrup.bpf.Affinity;
+import dev.syrup.bpf.BpfException;
+import dev.syrup.hook.CgroupRef;
+import dev.syrup.hook.Hook;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.Protocol;
 import dev.syrup.hook.ReuseportSockets;
 import dev.syrup.hook.SocketSelectTarget;
 import dev.syrup.hook.TargetUnavailableException;
+import dev.syrup.hook.ThreadTarget;
 import dev.syrup.hook.XdpCpuTarget;
+import dev.syrup.hook.thread.Cgroups;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,7 +28,7 @@ import java.util.stream.Collectors;
  */
 public record PodTargets(List<HookTarget> targets, String fingerprint) {
     /**
-     * The targets of the network hooks in pod (thread hooks are not deployed here).
+     * The targets of the hooks in pod: its network namespace for network hooks, its cgroup for thread hooks.
      *
      * @throws TargetUnavailableException while a socket-select port has fewer sockets than the hook's
      *                                    executors (the server is still starting): the pod is Pending
@@ -31,7 +37,10 @@ public record PodTargets(List<HookTarget> targets, String fingerprint) {
         List<HookTarget> targets = new ArrayList<>();
         StringBuilder fp = new StringBuilder("netns:").append(pod.netns().inode());
         for (PolicyHook h : hooks) {
-            if (!h.getType().isNetwork()) {
+            if (h.getType() == HookType.THREAD) {
+                CgroupRef cgroup = Cgroups.of(pod.cgroupPath());
+                fp.append(";cgroup=").append(cgroup.id());
+                targets.add(new ThreadTarget(cgroup, h.getCpus() != null && !h.getCpus().isEmpty() ? h.getCpus() : allowedCpus(pod)));
                 continue;
             }
             Protocol protocol = h.protocolOrDefault() == TransportProtocol.TCP ? Protocol.TCP : Protocol.UDP;
@@ -53,6 +62,24 @@ public record PodTargets(List<HookTarget> targets, String fingerprint) {
             }
         }
         return new PodTargets(targets, fp.toString());
+    }
+
+    /** The agent's hook for a hook type of the custom resource. */
+    static Hook hook(HookType type) {
+        return switch (type) {
+            case SOCKET_SELECT -> Hook.SOCKET_SELECT;
+            case XDP_CPU -> Hook.XDP_CPU;
+            case THREAD -> Hook.THREAD;
+        };
+    }
+
+    /** The CPUs the pod's first process may run on: a thread hook without cpus uses them all. */
+    private static List<Integer> allowedCpus(PodResolver.ResolvedPod pod) {
+        try {
+            return Affinity.get(pod.pids().get(0)).stream().boxed().toList();
+        } catch (BpfException e) {
+            throw new TargetUnavailableException("reading the CPUs pod process " + pod.pids().get(0) + " may use: " + e.getMessage(), e);
+        }
     }
 
     /** The hooks as a string that changes when any hook's settings change. */

@@ -1,6 +1,5 @@
 package dev.syrup.k8s;
 
-import dev.syrup.crds.v1alpha1.HookType;
 import dev.syrup.crds.v1alpha1.PolicyHook;
 import dev.syrup.deploy.PolicyChecker;
 import dev.syrup.hook.Hook;
@@ -40,10 +39,7 @@ final class PolicyVerdicts {
         }
         Optional<Failure> verdict = Optional.empty();
         for (PolicyHook h : hooks) {
-            if (!h.getType().isNetwork()) {
-                continue;
-            }
-            Hook hook = h.getType() == HookType.SOCKET_SELECT ? Hook.SOCKET_SELECT : Hook.XDP_CPU;
+            Hook hook = PodTargets.hook(h.getType());
             int executors = h.getExecutors() != null ? h.getExecutors()
                     : h.getCpus() != null && !h.getCpus().isEmpty() ? h.getCpus().size() : PolicyChecker.DEFAULT_EXECUTORS;
             try {
