@@ -75,8 +75,8 @@ class ChartTemplateTest {
         assertThat(env(op)).containsEntry("QUARKUS_LOG_LEVEL", "INFO").doesNotContainKey("QUARKUS_OPERATOR_SDK_NAMESPACES");
         assertThat(env(ag)).containsEntry("SYRUP_LOG_LEVEL", "INFO").containsEntry("SYRUP_SOCKET", "/run/syrup/syrupd.sock");
 
-        assertThat(ag.getArgs()).containsExactly("daemon", "--kubernetes", "--node-name", "$(NODE_NAME)",
-                "--socket", "/run/syrup/syrupd.sock", "--state-dir", "/run/syrup/state", "--pin-root", "/sys/fs/bpf/syrup",
+        assertThat(ag.getArgs()).containsExactly("agent", "--node-name", "$(NODE_NAME)",
+                "--socket", "/run/syrup/syrupd.sock", "--state-dir", "/run/syrup-agent/state", "--pin-root", "/sys/fs/bpf/syrup",
                 "--cache-dir", "/var/cache/syrup", "--metrics-port", "9464");
         assertThat(ag.getPorts()).singleElement().satisfies(p -> {
             assertThat(p.getName()).isEqualTo("metrics");
@@ -181,7 +181,7 @@ class ChartTemplateTest {
 
         assertThat(operator.getMetadata().getName()).isEqualTo("edge-syrup-operator");
         assertThat(objects).extracting(HasMetadata::getKind).doesNotContain("Service", "ServiceAccount");
-        assertThat(ag.getArgs()).containsExactly("daemon", "--kubernetes", "--node-name", "$(NODE_NAME)");
+        assertThat(ag.getArgs()).containsExactly("agent", "--node-name", "$(NODE_NAME)");
         assertThat(ag.getPorts()).isEmpty();
         assertThat(ag.getReadinessProbe()).isNull();
         assertThat(agent.getSpec().getTemplate().getMetadata().getAnnotations()).isNullOrEmpty();
@@ -219,6 +219,8 @@ class ChartTemplateTest {
         assertThat(volume(pod, "btf").getHostPath().getPath()).isEqualTo("/sys/kernel/btf");
         assertThat(volume(pod, "run").getHostPath().getPath()).isEqualTo("/run/syrup");
         assertThat(volume(pod, "run").getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+        assertThat(volume(pod, "state").getHostPath().getPath()).as("records out of the directory pods mount")
+                .isEqualTo("/run/syrup-agent");
 
         VolumeMount bpffs = mount(c, "bpffs");
         assertThat(bpffs.getMountPath()).isEqualTo("/sys/fs/bpf");

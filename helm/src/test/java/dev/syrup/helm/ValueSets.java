@@ -65,7 +65,7 @@ final class ValueSets {
               resources: {}
               nodeSelector: {}
             agent:
-              args: [daemon, --kubernetes, --node-name, $(NODE_NAME)]
+              args: [agent, --node-name, $(NODE_NAME)]
               metrics: {enabled: false}
               serviceAccount: {create: false}
               resources: {}

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ public final class RecordStore {
         this.dir = stateDir.resolve("deployments");
         try {
             Files.createDirectories(dir);
+            // Records name owners, cgroups and pods: only syrupd reads them.
+            Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException("creating " + dir, e);
         }
