@@ -35,7 +35,12 @@ public final class Sdk {
             "bpf/socket_select.bpf.c",
             "bpf/xdp_cpu.bpf.c",
             "bpf/dispatch_socket_select.bpf.c",
-            "bpf/dispatch_xdp.bpf.c");
+            "bpf/dispatch_xdp.bpf.c",
+            "bpf/scx_types.h",
+            "bpf/scx_syrup.bpf.c");
+
+    /** The prebuilt sched_ext scheduler of the thread hook (SchedExtScheduler). */
+    public static final String SCHEDULER_OBJECT = "bpf/scx_syrup.bpf.o";
 
     private final Path root;
     private final String hash;
@@ -49,6 +54,7 @@ public final class Sdk {
     public static List<String> files() {
         List<String> all = new ArrayList<>(SOURCE_FILES);
         Arrays.stream(Hook.values()).map(h -> "bpf/" + h.dispatcherObject()).distinct().forEach(all::add);
+        all.add(SCHEDULER_OBJECT);
         return List.copyOf(all);
     }
 
@@ -133,6 +139,9 @@ public final class Sdk {
 
     /** The prebuilt root dispatcher of a hook. */
     public Path dispatcherObject(Hook hook) { return bpfDir().resolve(hook.dispatcherObject()); }
+
+    /** The prebuilt sched_ext scheduler. */
+    public Path schedulerObject() { return root.resolve(SCHEDULER_OBJECT); }
 
     /** Hex SHA-256 over the names and contents of all SDK files. */
     public String hash() { return hash; }
