@@ -68,7 +68,11 @@ printf '%s\n' "$COMMAND" > "$run/root/cmd.sh"
 cat "$BASE" "$run/cmd.cpio.gz" > "$run/initrd"
 
 # TCG by default: /dev/kvm may exist where nested virtualization does not work.
-accel=tcg
+# Single-threaded TCG: with one host thread per vCPU, the kernel's live code
+# patching (static keys flipped when a sched_ext scheduler is enabled) hit a
+# stray int3 oops once in a few boots; one thread running the vCPUs in turn
+# makes cross-CPU code modification exact.
+accel=tcg,thread=single
 if [[ ${SYRUP_VM_KVM:-0} == 1 ]]; then accel=kvm; fi
 out=() append=
 if [[ -n $OUTDIR ]]; then
@@ -79,7 +83,7 @@ say "booting $RELEASE ($CPUS vCPUs, $MEM MiB, accel $accel, timeout ${TIMEOUT}s)
 start=$SECONDS
 set +e
 timeout --kill-after=10 "$TIMEOUT" qemu-system-x86_64 \
-    -machine q35,accel=$accel -cpu max -smp "$CPUS" -m "$MEM" \
+    -machine q35 -accel $accel -cpu max -smp "$CPUS" -m "$MEM" \
     -kernel "$KDIR/vmlinuz" -initrd "$run/initrd" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init$append" "${out[@]}" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \

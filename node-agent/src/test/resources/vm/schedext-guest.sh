@@ -71,6 +71,9 @@ check b_on_0 "$(on_cpu $B 0 5)"
 check allowed_app "$(allowed $A)"
 check allowed_other "$(allowed $O)"
 agent stats; check stats "$ANSWER"
+# Only one scheduler runs per node: a second start is refused and the first keeps running.
+agent "start /sys/fs/bpf/syrup-second"; check second_start "$ANSWER"
+check state_after_second "$(state) $(cat /sys/kernel/sched_ext/root/ops)"
 
 kill -9 $AGENT
 t=0
