@@ -71,3 +71,12 @@ bench-dataplane: native bpffs
 bench-getscan:
 	@$(MAKE) --no-print-directory demo POINT_SECONDS=$(or $(POINT_SECONDS),10) \
 	  LOADS=$(or $(LOADS),0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9) DEMO_OUT=$(CURDIR)/build/bench-getscan
+
+# The thread hook's affinity backend under CPU contention: GET p99 with and without a thread policy,
+# and the backend's event-to-decision latency. Knobs: RATE=3000 SECONDS=8 ROUNDS=3.
+.PHONY: bench-thread
+bench-thread: native bpffs
+	@$(MVN) -q -DskipTests package
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) -Dsyrup.bench.out=$(CURDIR)/build/bench-thread \
+	  $(if $(RATE),-Dsyrup.bench.rate=$(RATE)) $(if $(SECONDS),-Dsyrup.bench.seconds=$(SECONDS)) \
+	  $(if $(ROUNDS),-Dsyrup.bench.rounds=$(ROUNDS)) dev.syrup.bench.demo.ThreadContentionBench

@@ -12,6 +12,7 @@
 /* Hook ids, as in Hook.java. */
 #define SYRUP_HOOK_SOCKET_SELECT 1
 #define SYRUP_HOOK_XDP_CPU 2
+#define SYRUP_HOOK_THREAD 3
 
 /* Decision counter slots after the per-executor ones (must match DecisionStats.java). */
 #define SYRUP_STAT_PASS (SYRUP_MAX_EXECUTORS + 0)

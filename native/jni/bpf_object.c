@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <bpf/libbpf.h>
 
 #include "syrup_jni.h"
@@ -192,4 +193,34 @@ JNIEXPORT void JNICALL Java_dev_syrup_bpf_BpfObject_close(JNIEnv *env, jclass cl
 	bpf_object__close(OBJ(h));
 	free(SYO(h)->log);
 	free(SYO(h));
+}
+
+/*
+ * Attaches a program the way its section says (tp_btf/..., etc.) and returns a
+ * descriptor of the link that the caller owns: closing it (and every pin of it)
+ * detaches the program.
+ */
+JNIEXPORT jint JNICALL Java_dev_syrup_bpf_BpfObject_attach(JNIEnv *env, jclass cls, jlong h, jstring jname)
+{
+	char name[256];
+	if (sy_string(env, jname, name, sizeof(name), "bpf_program__attach"))
+		return -1;
+	struct bpf_program *prog = bpf_object__find_program_by_name(OBJ(h), name);
+	if (!prog) {
+		sy_throw(env, "bpf_program__attach", ENOENT);
+		return -1;
+	}
+	struct bpf_link *link = bpf_program__attach(prog);
+	if (!link) {
+		sy_throw(env, "bpf_program__attach", errno);
+		return -1;
+	}
+	int fd = fcntl(bpf_link__fd(link), F_DUPFD_CLOEXEC, 3);
+	int err = errno;
+	/* The duplicate keeps the link; libbpf's own handle goes without detaching it. */
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	if (fd < 0)
+		sy_throw(env, "dup(link)", err);
+	return fd;
 }

@@ -5,12 +5,25 @@ import java.util.List;
 
 /** Where to attach: see docs/protocol.md (Hook). Absent fields take their defaults. */
 public record HookSpec(String hook, Integer port, String protocol, String netns,
-                       @JsonProperty("interface") String iface, List<Integer> cpus) {
+                       @JsonProperty("interface") String iface, List<Integer> cpus, Integer pid, String cgroup) {
+    /** A network hook's spec. */
+    public HookSpec(String hook, Integer port, String protocol, String netns, String iface, List<Integer> cpus) {
+        this(hook, port, protocol, netns, iface, cpus, null, null);
+    }
+
     public static HookSpec socketSelect(int port, String protocol, String netns) {
         return new HookSpec("socket-select", port, protocol, netns, null, null);
     }
 
     public static HookSpec xdpCpu(int port, String protocol, String netns, String iface, List<Integer> cpus) {
         return new HookSpec("xdp-cpu", port, protocol, netns, iface, cpus);
+    }
+
+    /**
+     * The thread hook for the threads of process pid's cgroup, or of cgroup (a path below the cgroup
+     * v2 root, or under its mount point); cpus null: the CPUs the application may run on.
+     */
+    public static HookSpec thread(Integer pid, String cgroup, List<Integer> cpus) {
+        return new HookSpec("thread", null, null, null, null, cpus, pid, cgroup);
     }
 }

@@ -36,6 +36,12 @@ public final class BpfObject implements AutoCloseable {
 
     public Fd program(String name) { return Fd.dup(programFd(handle(), name)); }
 
+    /**
+     * attach attaches a loaded program the way its section says (e.g. tp_btf/sched_switch) and
+     * returns its link: the program stays attached while the link is open or pinned.
+     */
+    public Fd attach(String program) { return Fd.own(attach(handle(), program)); }
+
     public BpfMap map(String name) { return new BpfMap(Fd.dup(mapFd(handle(), name))); }
 
     public List<String> programNames() { return List.of(programNames(handle())); }
@@ -71,6 +77,8 @@ public final class BpfObject implements AutoCloseable {
     private static native int programFd(long obj, String name);
 
     private static native int mapFd(long obj, String name);
+
+    private static native int attach(long obj, String program);
 
     private static native String[] programNames(long obj);
 

@@ -22,16 +22,17 @@ public final class CheckCommand extends SyrupCommand {
 
     @Option(names = "--hook", paramLabel = "HOOK", converter = Converters.HookName.class,
             completionCandidates = Converters.HookNames.class,
-            description = "socket-select or xdp-cpu; may be repeated (default: both)")
-    List<Hook> hooks = List.of(Hook.values());
+            description = "socket-select, xdp-cpu or thread; may be repeated (default: the network hooks if the "
+                    + "policy defines schedule(), thread if it defines schedule_thread())")
+    List<Hook> hooks;
 
     @Mixin
     LocalKernel kernel;
 
     @Override
     protected int run() {
-        List<Hook> distinct = List.copyOf(new LinkedHashSet<>(hooks));
         PolicySource source = PolicySource.fromFile(policy);
+        List<Hook> distinct = List.copyOf(new LinkedHashSet<>(hooks != null ? hooks : defaultHooks(source)));
         try {
             new PolicyChecker(kernel.compiler(), kernel.layout()).check(source, distinct);
         } catch (PolicyException e) {
@@ -42,4 +43,7 @@ public final class CheckCommand extends SyrupCommand {
         println(source.name() + ": ok (" + distinct.stream().map(Hook::cliName).collect(Collectors.joining(", ")) + ")");
         return ExitCodes.OK;
     }
+
+    /** The hooks whose entry point the policy defines (the network hooks if it defines neither). */
+    static List<Hook> defaultHooks(PolicySource source) { return source.hooksWithEntryPoints(); }
 }

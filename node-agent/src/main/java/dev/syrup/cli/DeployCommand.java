@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "deploy", description = {
-        "Compile a policy and attach it at an application's port.",
-        "Prints the deployment's id (the deployment as JSON with --json). Give --hook twice to deploy "
-                + "at both hooks, e.g.:",
-        "  syrup deploy rr.c --hook socket-select --hook xdp-cpu --port 9000 --netns app --interface eth0"})
+        "Compile a policy and attach it at an application's port, or to its threads.",
+        "Prints the deployment's id (the deployment as JSON with --json). Give --hook several times to deploy "
+                + "at several hooks, e.g.:",
+        "  syrup deploy rr.c --hook socket-select --hook xdp-cpu --port 9000 --netns app --interface eth0",
+        "  syrup deploy scan_core.c --hook socket-select --hook thread --port 9000 --pid 4242"})
 public final class DeployCommand extends SyrupCommand {
     @Mixin
     DaemonSocket daemon;
@@ -28,11 +29,18 @@ public final class DeployCommand extends SyrupCommand {
 
     @Option(names = "--hook", required = true, paramLabel = "HOOK", converter = Converters.HookName.class,
             completionCandidates = Converters.HookNames.class,
-            description = "socket-select or xdp-cpu; give it twice for both (they share port, protocol and netns)")
+            description = "socket-select, xdp-cpu or thread; may be repeated (network hooks share port, protocol and netns)")
     List<Hook> hooks;
 
-    @Option(names = "--port", required = true, paramLabel = "N", description = "The application's port")
-    int port;
+    @Option(names = "--port", paramLabel = "N", description = "socket-select, xdp-cpu: the application's port")
+    Integer port;
+
+    @Option(names = "--pid", paramLabel = "PID", description = "thread: schedule the threads of this process's cgroup v2")
+    Integer pid;
+
+    @Option(names = "--cgroup", paramLabel = "PATH",
+            description = "thread: schedule the threads of this cgroup v2 (a path below the v2 root, or under its mount point)")
+    String cgroup;
 
     @Option(names = {"--proto", "--protocol"}, paramLabel = "udp|tcp", converter = Converters.ProtocolName.class,
             description = "The port's protocol (default: udp)")
@@ -46,7 +54,8 @@ public final class DeployCommand extends SyrupCommand {
     @Option(names = "--interface", paramLabel = "IF", description = "xdp-cpu: the interface the packets arrive on")
     String iface;
 
-    @Option(names = "--cpus", split = ",", paramLabel = "CPU", description = "xdp-cpu: the executor CPUs, e.g. 0,1 (default: all)")
+    @Option(names = "--cpus", split = ",", paramLabel = "CPU", description = "xdp-cpu, thread: the executor CPUs, e.g. 0,1 "
+            + "(default: xdp-cpu every CPU, thread the CPUs the application may use)")
     List<Integer> cpus;
 
     @Option(names = "--json", description = "Print the deployment as JSON")
@@ -54,24 +63,44 @@ public final class DeployCommand extends SyrupCommand {
 
     /** One hook spec per --hook, validated together. */
     List<HookSpec> hookSpecs() {
-        if (port < 1 || port > 65535) {
-            throw usage("--port " + port + " is out of range 1-65535");
-        }
         if (new HashSet<>(hooks).size() != hooks.size()) {
             throw usage("each hook can be given once");
+        }
+        boolean network = hooks.stream().anyMatch(Hook::isNetwork);
+        boolean thread = hooks.contains(Hook.THREAD);
+        if (network && port == null) {
+            throw usage("--hook " + hooks.stream().filter(Hook::isNetwork).findFirst().get() + " needs --port");
+        }
+        if (port != null && (port < 1 || port > 65535)) {
+            throw usage("--port " + port + " is out of range 1-65535");
+        }
+        if (!network && (port != null || protocol != null || netns != null)) {
+            throw usage("--port, --proto and --netns apply only to the network hooks");
+        }
+        if (thread && (pid == null) == (cgroup == null)) {
+            throw usage("--hook thread needs --pid or --cgroup (one of them)");
+        }
+        if (!thread && (pid != null || cgroup != null)) {
+            throw usage("--pid and --cgroup apply only to --hook thread");
         }
         boolean xdp = hooks.contains(Hook.XDP_CPU);
         if (xdp && iface == null) {
             throw usage("--hook xdp-cpu needs --interface");
         }
-        if (!xdp && (iface != null || cpus != null)) {
-            throw usage("--interface and --cpus apply only to --hook xdp-cpu");
+        if (!xdp && iface != null) {
+            throw usage("--interface applies only to --hook xdp-cpu");
+        }
+        if (!xdp && !thread && cpus != null) {
+            throw usage("--cpus applies only to --hook xdp-cpu and --hook thread");
         }
         String proto = protocol == null ? null : protocol.toString();
         List<HookSpec> specs = new ArrayList<>();
         for (Hook h : hooks) {
-            specs.add(h == Hook.SOCKET_SELECT ? HookSpec.socketSelect(port, proto, netns)
-                    : HookSpec.xdpCpu(port, proto, netns, iface, cpus));
+            specs.add(switch (h) {
+                case SOCKET_SELECT -> HookSpec.socketSelect(port, proto, netns);
+                case XDP_CPU -> HookSpec.xdpCpu(port, proto, netns, iface, cpus);
+                case THREAD -> HookSpec.thread(pid, cgroup, cpus);
+            });
         }
         return specs;
     }

@@ -32,8 +32,12 @@ final class DeploymentTable {
 
     static String owner(DeploymentView.Owner o) { return o == null ? "-" : o.uid() + ":" + o.cgroup(); }
 
-    /** e.g. udp/9000@app, or udp/9000@app:eth0 at xdp-cpu */
+    /** e.g. udp/9000@app, udp/9000@app:eth0 at xdp-cpu, or cgroup:/app cpus=0,1 affinity at thread */
     static String target(Target t) {
+        if (t.cgroup() != null) {
+            return "cgroup:" + t.cgroup() + " cpus=" + t.cpus().stream().map(String::valueOf).collect(Collectors.joining(","))
+                    + (t.threads() == null ? "" : " " + t.threads().backend());
+        }
         String where = netns(t.netns()) + (t.iface() == null ? "" : ":" + t.iface());
         return t.protocol() + "/" + t.port() + "@" + where;
     }
@@ -61,6 +65,7 @@ final class DeploymentTable {
     static String decisions(Target t) {
         String perExecutor = t.decisions() == null || t.decisions().length == 0 ? "-"
                 : Arrays.stream(t.decisions()).mapToObj(Long::toString).collect(Collectors.joining("/"));
-        return perExecutor + " pass=" + t.pass() + " drop=" + t.drop() + " fb=" + t.fallback();
+        String moved = t.threads() == null ? "" : " moved=" + t.threads().moved();
+        return perExecutor + " pass=" + t.pass() + " drop=" + t.drop() + " fb=" + t.fallback() + moved;
     }
 }

@@ -79,6 +79,10 @@ public final class TestCommand extends SyrupCommand {
 
     @Override
     protected int run() throws Exception {
+        if (!hook.isNetwork()) {
+            throw usage("test runs a policy on packets: --hook socket-select or xdp-cpu (the kernel cannot"
+                    + " test-run the thread hook's tracepoint programs; use check)");
+        }
         if (executors < 1 || executors > HookConfig.MAX_EXECUTORS) {
             throw usage("--executors must be between 1 and " + HookConfig.MAX_EXECUTORS);
         }

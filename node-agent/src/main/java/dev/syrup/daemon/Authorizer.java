@@ -4,6 +4,7 @@ import dev.syrup.api.Request;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.ReuseportSockets;
 import dev.syrup.hook.SocketSelectTarget;
+import dev.syrup.hook.ThreadTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import java.nio.file.Path;
 /**
  * Who may do what. A deployment belongs to the identity (uid + cgroup) that created it; root may
  * act on any deployment by asking explicitly ("force"). A non-root caller may steer only sockets
- * its own uid holds, and may not attach at XDP (that needs CAP_NET_ADMIN over the interface).
+ * its own uid holds, may not attach at XDP (that needs CAP_NET_ADMIN over the interface), and may
+ * schedule only the threads of its own cgroup or of a cgroup below it, all of them its own uid's.
  */
 final class Authorizer {
     private Authorizer() {}
@@ -28,23 +30,51 @@ final class Authorizer {
                 + (peer.isRoot() ? " (root may act on it with --force)" : ""));
     }
 
+    private static void checkThreads(ThreadTarget t, PeerIdentity peer) {
+        String own = peer.cgroup();
+        String want = t.cgroup().path();
+        if (!want.equals(own) && !want.startsWith(own.equals("/") ? "/" : own + "/")) {
+            throw new ForbiddenException("cgroup " + want + " is not yours: you may schedule the threads of your own cgroup ("
+                    + own + ") or of one below it");
+        }
+        Path procs = dev.syrup.hook.thread.Cgroups.v2Mount().resolve(want.substring(1)).resolve("cgroup.procs");
+        try {
+            for (String pid : Files.readAllLines(procs)) {
+                int uid = (int) Files.getAttribute(Path.of("/proc/" + pid.strip()), "unix:uid");
+                if (uid != peer.uid()) {
+                    throw new ForbiddenException("process " + pid.strip() + " in cgroup " + want + " belongs to uid " + uid
+                            + ", not yours (" + peer.uid() + ")");
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // a process exited while we looked
+        } catch (IOException e) {
+            throw new ForbiddenException("cannot tell whose processes are in cgroup " + want + ": " + e.getMessage());
+        }
+    }
+
     static void checkTarget(HookTarget target, PeerIdentity peer) {
         if (peer.isRoot()) {
+            return;
+        }
+        if (target instanceof ThreadTarget t) {
+            checkThreads(t, peer);
             return;
         }
         if (!(target instanceof SocketSelectTarget)) {
             throw new ForbiddenException(target.hook() + " attaches to a network interface: only root may deploy it");
         }
         try {
-            for (ReuseportSockets.Owner o : ReuseportSockets.find(target.netns(), target.protocol(), target.port())) {
+            SocketSelectTarget s = (SocketSelectTarget) target;
+            for (ReuseportSockets.Owner o : ReuseportSockets.find(s.netns(), s.protocol(), s.port())) {
                 int uid = (int) Files.getAttribute(Path.of("/proc/" + o.pid()), "unix:uid");
                 if (uid != peer.uid()) {
-                    throw new ForbiddenException(target.protocol() + " port " + target.port()
+                    throw new ForbiddenException(s.protocol() + " port " + s.port()
                             + " is held by a process of uid " + uid + ", not yours (" + peer.uid() + ")");
                 }
             }
         } catch (IOException e) {
-            throw new ForbiddenException("cannot tell who holds port " + target.port() + ": " + e.getMessage());
+            throw new ForbiddenException("cannot tell who holds port " + ((SocketSelectTarget) target).port() + ": " + e.getMessage());
         }
     }
 }

@@ -1,12 +1,15 @@
 package dev.syrup.daemon;
 
 import dev.syrup.deploy.Deployment;
+import dev.syrup.hook.CgroupRef;
 import dev.syrup.hook.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.NetnsRef;
+import dev.syrup.hook.NetworkTarget;
 import dev.syrup.hook.Protocol;
 import dev.syrup.hook.SocketSelectTarget;
+import dev.syrup.hook.ThreadTarget;
 import dev.syrup.hook.XdpCpuTarget;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,7 +18,8 @@ import java.util.Map;
 
 /**
  * What syrupd keeps on disk of a deployment, beside its pins: enough to adopt it after a restart
- * (targets with their namespace inode and load-time constants) and who owns it.
+ * (targets with their namespace inode or cgroup id and load-time constants) and who owns it. The
+ * affinity backend keeps the threads it moved in a file of its own beside it (state/threads/ID.json).
  */
 public record DeploymentRecord(String id, Owner owner, String policyName, String policySha256, List<Target> targets) {
     public record Owner(int uid, String cgroup) {
@@ -24,16 +28,23 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
         boolean is(PeerIdentity peer) { return uid == peer.uid() && cgroup.equals(peer.cgroup()); }
     }
 
+    /** A network target (netns .. iface) or a thread target (cgroup, cgroupId, cgroupLevel). */
     public record Target(String hook, String netns, long netnsInode, String protocol, int port, String iface,
-                         List<Integer> cpus, int executors, List<Integer> executorCpus) {}
+                         List<Integer> cpus, int executors, List<Integer> executorCpus, String cgroup, Long cgroupId,
+                         Integer cgroupLevel) {}
 
     public static DeploymentRecord of(Deployment d, Owner owner) {
         List<Target> targets = d.targets().stream().map(t -> {
             HookConfig c = d.config(t);
+            if (t instanceof ThreadTarget tt) {
+                return new Target(t.hook().cliName(), null, 0, null, 0, null, tt.cpus(), c.executors(), c.cpus(),
+                        tt.cgroup().path(), tt.cgroup().id(), tt.cgroup().level());
+            }
+            NetworkTarget n = (NetworkTarget) t;
             XdpCpuTarget x = t instanceof XdpCpuTarget xt ? xt : null;
-            return new Target(t.hook().cliName(), t.netns().path().toString(), t.netns().inode(),
-                    t.protocol().toString(), t.port(), x == null ? null : x.iface(), x == null ? List.of() : x.cpus(),
-                    c.executors(), c.cpus());
+            return new Target(t.hook().cliName(), n.netns().path().toString(), n.netns().inode(),
+                    n.protocol().toString(), n.port(), x == null ? null : x.iface(), x == null ? List.of() : x.cpus(),
+                    c.executors(), c.cpus(), null, null, null);
         }).toList();
         return new DeploymentRecord(d.id(), owner, d.policyName(), d.policyHash(), targets);
     }
@@ -41,11 +52,16 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
     public Deployment toDeployment() {
         Map<String, HookConfig> configs = new LinkedHashMap<>();
         List<HookTarget> hookTargets = targets.stream().map(t -> {
-            NetnsRef netns = new NetnsRef(Path.of(t.netns()), t.netnsInode());
             Hook hook = Hook.fromCliName(t.hook());
-            HookTarget ht = hook == Hook.SOCKET_SELECT
-                    ? new SocketSelectTarget(netns, Protocol.parse(t.protocol()), t.port())
-                    : new XdpCpuTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.cpus());
+            HookTarget ht;
+            if (hook == Hook.THREAD) {
+                ht = new ThreadTarget(new CgroupRef(t.cgroup(), t.cgroupId(), t.cgroupLevel()), t.cpus());
+            } else {
+                NetnsRef netns = new NetnsRef(Path.of(t.netns()), t.netnsInode());
+                ht = hook == Hook.SOCKET_SELECT
+                        ? new SocketSelectTarget(netns, Protocol.parse(t.protocol()), t.port())
+                        : new XdpCpuTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.cpus());
+            }
             configs.put(ht.key(), new HookConfig(hook, t.executors(), t.executorCpus()));
             return ht;
         }).toList();

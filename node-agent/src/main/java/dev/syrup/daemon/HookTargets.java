@@ -21,7 +21,13 @@ final class HookTargets {
 
     static HookTarget of(HookSpec spec, PeerIdentity peer) {
         if (spec.hook() == null) {
-            throw new IllegalArgumentException("a hook needs \"hook\" (socket-select or xdp-cpu)");
+            throw new IllegalArgumentException("a hook needs \"hook\" (socket-select, xdp-cpu or thread)");
+        }
+        if ("thread".equals(spec.hook())) {
+            return ThreadTargets.of(spec, peer);
+        }
+        if (spec.pid() != null || spec.cgroup() != null) {
+            throw new IllegalArgumentException(spec.hook() + " takes no \"pid\" or \"cgroup\" (they are for the thread hook)");
         }
         if (spec.port() == null) {
             throw new IllegalArgumentException("hook " + spec.hook() + " needs \"port\"");

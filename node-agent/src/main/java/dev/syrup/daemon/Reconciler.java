@@ -9,6 +9,8 @@ import dev.syrup.deploy.PinLayout;
 import dev.syrup.deploy.PortConflictException;
 import dev.syrup.hook.Dispatcher;
 import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.ThreadTarget;
+import dev.syrup.hook.thread.ThreadAttacher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,12 +63,22 @@ final class Reconciler {
                 repaired.add("pins of deployment " + id + " had no record: unpinned");
             }
         }
+        deployer.threadBackend().ifPresent(b -> {
+            for (String id : b.recorded()) {
+                if (!owners.containsKey(id)) {
+                    b.discard(id);
+                    repaired.add("threads moved by deployment " + id + ", which is gone: put back on their CPUs");
+                }
+            }
+        });
         sweepDispatchers(repaired);
         return repaired;
     }
 
     private boolean complete(Deployment d) {
-        return d.targets().stream().allMatch(t -> Files.exists(layout.target(d.id(), t).resolve("prog")));
+        return d.targets().stream().allMatch(t -> t instanceof ThreadTarget
+                ? ThreadAttacher.complete(layout.target(d.id(), t))
+                : Files.exists(layout.target(d.id(), t).resolve("prog")));
     }
 
     /** Routes to programs that no adopted deployment pins are stale; dispatchers left empty go. */

@@ -186,6 +186,7 @@ final class RequestHandler {
         out.put("deployments", deployer.list().size());
         out.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
         out.put("adopted", adopted);
+        deployer.threadBackend().ifPresent(b -> out.put("threadBackend", b.name()));
         out.set("repaired", Json.MAPPER.valueToTree(repaired));
         return out;
     }

@@ -6,6 +6,8 @@ import dev.syrup.api.Response;
 import dev.syrup.bpf.Netns;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.thread.ThreadBackend;
+import dev.syrup.hook.thread.ThreadBackends;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.Sdk;
@@ -51,7 +53,8 @@ public final class Syrupd implements AutoCloseable {
         Sdk sdk = Sdk.extract(o.cacheDir());
         PolicyCompiler compiler = new PolicyCompiler(sdk, new ObjectCache(o.cacheDir().resolve("objects")));
         PinLayout layout = new PinLayout(o.pinRoot());
-        Deployer deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO);
+        ThreadBackend threads = ThreadBackends.detect(layout, o.stateDir().resolve("threads"), log::info);
+        Deployer deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO, threads);
         RecordStore records = new RecordStore(o.stateDir());
         ConcurrentHashMap<String, DeploymentRecord.Owner> owners = new ConcurrentHashMap<>();
         List<String> repaired = new Reconciler(deployer, records, layout).reconcile(owners);

@@ -5,7 +5,10 @@ import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.NetworkTarget;
+import dev.syrup.hook.ThreadTarget;
 import dev.syrup.hook.XdpCpuTarget;
+import dev.syrup.hook.thread.ThreadStats;
 import java.util.List;
 
 /** Deployments as the protocol shows them, with the kernel's decision counters. */
@@ -20,9 +23,17 @@ final class Views {
 
     private static DeploymentView.Target target(Deployment d, HookTarget t, Deployer deployer) {
         DecisionStats s = deployer.stats(d.id(), t);
+        if (t instanceof ThreadTarget tt) {
+            ThreadStats ts = deployer.threadStats(d.id());
+            return new DeploymentView.Target(t.hook().cliName(), null, 0, null, null, d.config(t).cpus(),
+                    d.config(t).executors(), s.perExecutor(), s.pass(), s.drop(), s.fallback(), tt.cgroup().path(),
+                    new DeploymentView.Threads(ts.backend(), ts.events(), ts.moved(), ts.skipped(), ts.threads(),
+                            ts.latencyP50Us(), ts.latencyP99Us()));
+        }
+        NetworkTarget n = (NetworkTarget) t;
         XdpCpuTarget x = t instanceof XdpCpuTarget xt ? xt : null;
-        return new DeploymentView.Target(t.hook().cliName(), t.protocol().toString(), t.port(),
-                t.netns().path().toString(), x == null ? null : x.iface(), d.config(t).cpus(),
+        return new DeploymentView.Target(t.hook().cliName(), n.protocol().toString(), n.port(),
+                n.netns().path().toString(), x == null ? null : x.iface(), d.config(t).cpus(),
                 d.config(t).executors(), s.perExecutor(), s.pass(), s.drop(), s.fallback());
     }
 }

@@ -9,10 +9,14 @@ import dev.syrup.hook.Hook;
 import dev.syrup.hook.HookAttacher;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.NetworkTarget;
 import dev.syrup.hook.SocketSelectAttacher;
 import dev.syrup.hook.SocketSelectTarget;
 import dev.syrup.hook.XdpCpuAttacher;
-import dev.syrup.hook.XdpCpuTarget;
+import dev.syrup.hook.ThreadTarget;
+import dev.syrup.hook.thread.ThreadAttacher;
+import dev.syrup.hook.thread.ThreadBackend;
+import dev.syrup.hook.thread.ThreadStats;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicySource;
 import dev.syrup.policy.Sdk;
@@ -39,6 +43,9 @@ public final class Deployer {
     private final PolicyCompiler compiler;
     private final SocketSelectAttacher socketSelect;
     private final XdpCpuAttacher xdpCpu;
+    private final ThreadAttacher thread;
+    /** Enforces thread policies' decisions; null: this deployer takes no thread targets. */
+    private final ThreadBackend threadBackend;
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
     /**
      * The deployments as of the last change, for readers: a deploy holds the lock while clang and
@@ -47,8 +54,16 @@ public final class Deployer {
      */
     private volatile List<Deployment> published = List.of();
 
+    /** A deployer for the network hooks only. */
     public Deployer(PinLayout layout, PolicyCompiler compiler, Sdk sdk, int xdpMode) {
+        this(layout, compiler, sdk, xdpMode, null);
+    }
+
+    /** A deployer for every hook; threadBackend applies thread policies' decisions. */
+    public Deployer(PinLayout layout, PolicyCompiler compiler, Sdk sdk, int xdpMode, ThreadBackend threadBackend) {
         this.layout = layout;
+        this.threadBackend = threadBackend;
+        this.thread = new ThreadAttacher(layout);
         this.compiler = compiler;
         this.socketSelect = new SocketSelectAttacher(layout, sdk.dispatcherObject(Hook.SOCKET_SELECT));
         this.xdpCpu = new XdpCpuAttacher(layout, sdk.dispatcherObject(Hook.XDP_CPU), xdpMode);
@@ -59,6 +74,9 @@ public final class Deployer {
     }
 
     public PinLayout layout() { return layout; }
+
+    /** The backend applying thread policies, empty if this deployer takes no thread targets. */
+    public Optional<ThreadBackend> threadBackend() { return Optional.ofNullable(threadBackend); }
 
     /** A hook target with its compiled and loaded program, not yet attached. */
     private record Staged(HookTarget target, HookConfig config, BpfObject object, Executors executors)
@@ -76,6 +94,11 @@ public final class Deployer {
      */
     public synchronized void adopt(Deployment d) {
         checkClaims(d.id(), d.targets());
+        for (HookTarget t : d.targets()) {
+            if (t instanceof ThreadTarget tt) {
+                requireThreadBackend().adopt(d.id(), tt, layout.target(d.id(), t));
+            }
+        }
         deployments.put(d.id(), d);
         publish();
     }
@@ -87,6 +110,9 @@ public final class Deployer {
     public synchronized void discard(Deployment d) {
         for (HookTarget t : d.targets()) {
             detach(t, layout.target(d.id(), t));
+            if (t instanceof ThreadTarget && threadBackend != null) {
+                threadBackend.discard(d.id());
+            }
         }
         Bpffs.removeTree(layout.deployment(d.id()));
     }
@@ -104,11 +130,16 @@ public final class Deployer {
         List<HookTarget> attached = new ArrayList<>();
         try {
             for (HookTarget t : targets) {
+                if (t instanceof ThreadTarget) {
+                    requireThreadBackend();
+                }
                 Path object = compiler.compile(policy, t.hook());
-                Executors ex = attacher(t).resolve(t);
+                Executors ex = resolve(t);
                 try {
                     HookConfig config = config(t, ex);
-                    staged.add(new Staged(t, config, PolicyLoader.load(object, policy, config, dir, Map.of()), ex));
+                    Map<String, Path> shared = t instanceof ThreadTarget
+                            ? thread.sharedMaps(layout.target(id, t), false) : Map.of();
+                    staged.add(new Staged(t, config, PolicyLoader.load(object, policy, config, dir, shared), ex));
                 } catch (RuntimeException e) {
                     ex.close();
                     throw e;
@@ -120,6 +151,11 @@ public final class Deployer {
                 attached.add(s.target());
                 configs.put(s.target().key(), s.config());
             }
+            for (HookTarget t : targets) {
+                if (t instanceof ThreadTarget tt) {
+                    threadBackend.start(id, tt, layout.target(id, t));
+                }
+            }
             Deployment d = new Deployment(id, policy.name(), policy.sha256(), targets, configs);
             deployments.put(id, d);
             publish();
@@ -127,6 +163,9 @@ public final class Deployer {
         } catch (RuntimeException e) {
             for (HookTarget t : attached) {
                 detach(t, layout.target(id, t));
+                if (t instanceof ThreadTarget) {
+                    threadBackend.stop(id);
+                }
             }
             Bpffs.removeTree(dir);
             throw e;
@@ -147,7 +186,8 @@ public final class Deployer {
         try {
             for (HookTarget t : d.targets()) {
                 Path object = compiler.compile(policy, t.hook());
-                Map<String, Path> shared = attacher(t).sharedMaps(layout.target(id, t));
+                Map<String, Path> shared = t instanceof NetworkTarget n ? attacher(n).sharedMaps(layout.target(id, t))
+                        : thread.sharedMaps(layout.target(id, t), true);
                 staged.add(new Staged(t, d.config(t), PolicyLoader.load(object, policy, d.config(t), dir, shared),
                         Executors.ofCpus(List.of())));
             }
@@ -174,6 +214,9 @@ public final class Deployer {
         Deployment d = require(id);
         for (HookTarget t : d.targets()) {
             detach(t, layout.target(id, t));
+            if (t instanceof ThreadTarget) {
+                threadBackend.stop(id); // after the programs are gone: no decision comes after the restore
+            }
         }
         Bpffs.removeTree(layout.deployment(id));
         deployments.remove(id);
@@ -192,6 +235,27 @@ public final class Deployer {
         Deployment d = published.stream().filter(p -> p.id().equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no deployment with id " + id));
         return HookAttacher.stats(layout.target(id, target), d.config(target).executors());
+    }
+
+    /** What the thread backend did for the deployment's thread target. */
+    public ThreadStats threadStats(String id) { return requireThreadBackend().stats(id); }
+
+    /**
+     * tidsOnly makes the deployment's thread target schedule only the threads registered in its
+     * tids map (or, with false, every thread of its cgroup again).
+     */
+    public synchronized void tidsOnly(String id, boolean only) {
+        Deployment d = require(id);
+        ThreadTarget t = d.targets().stream().filter(ThreadTarget.class::isInstance).map(ThreadTarget.class::cast)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("deployment " + id + " has no thread target"));
+        ThreadAttacher.setTidsOnly(layout.target(id, t), t, only);
+    }
+
+    private ThreadBackend requireThreadBackend() {
+        if (threadBackend == null) {
+            throw new IllegalArgumentException("this agent was started without a thread backend: no thread policies");
+        }
+        return threadBackend;
     }
 
     /** openMap opens a map the deployment's policy declared. */
@@ -219,45 +283,60 @@ public final class Deployer {
     private void checkClaims(String self, List<HookTarget> targets) {
         Set<String> claims = new HashSet<>();
         for (HookTarget t : targets) {
-            if (!claims.add(claim(t))) {
+            if (!claims.add(t.claim())) {
                 throw new IllegalArgumentException("target " + t.key() + " is listed twice");
             }
         }
         for (Deployment other : deployments.values()) {
             for (HookTarget t : other.targets()) {
-                if (!other.id().equals(self) && claims.contains(claim(t))) {
-                    throw new PortConflictException(t.protocol() + " port " + t.port() + " at hook " + t.hook()
-                            + " in " + t.netns() + " is already claimed by deployment " + other.id());
+                if (!other.id().equals(self) && claims.contains(t.claim())) {
+                    throw new PortConflictException((t instanceof NetworkTarget n ? n.protocol() + " port " + n.port()
+                            + " at hook " + t.hook() + " in " + n.netns()
+                            : "the threads of cgroup " + ((ThreadTarget) t).cgroup())
+                            + " are already claimed by deployment " + other.id());
                 }
             }
         }
     }
 
-    private static String claim(HookTarget t) {
-        String instance = t instanceof XdpCpuTarget x ? x.iface() : "";
-        return t.hook() + "/" + t.netns().inode() + "/" + instance + "/" + t.protocol() + "/" + t.port();
-    }
-
     // The attachers are generic in their target type; these route a target to the right one.
 
     @SuppressWarnings("unchecked")
-    private <T extends HookTarget> HookAttacher<T> attacher(T t) {
+    private <T extends NetworkTarget> HookAttacher<T> attacher(T t) {
         return (HookAttacher<T>) (t instanceof SocketSelectTarget ? socketSelect : xdpCpu);
     }
 
-    private <T extends HookTarget> HookConfig config(T t, Executors ex) { return attacher(t).config(t, ex); }
-
-    private <T extends HookTarget> void attach(Staged s, Path dir) {
-        @SuppressWarnings("unchecked") T t = (T) s.target();
-        attacher(t).attach(s.object(), t, s.executors(), dir);
+    private Executors resolve(HookTarget t) {
+        return t instanceof NetworkTarget n ? attacher(n).resolve(n) : thread.resolve((ThreadTarget) t);
     }
 
-    private <T extends HookTarget> void swap(Staged s, Path dir) {
-        @SuppressWarnings("unchecked") T t = (T) s.target();
-        attacher(t).swap(s.object(), t, dir);
+    private HookConfig config(HookTarget t, Executors ex) {
+        return t instanceof NetworkTarget n ? attacher(n).config(n, ex) : thread.config((ThreadTarget) t);
     }
 
-    private <T extends HookTarget> void detach(T t, Path dir) { attacher(t).detach(t, dir); }
+    private void attach(Staged s, Path dir) {
+        if (s.target() instanceof NetworkTarget n) {
+            attacher(n).attach(s.object(), n, s.executors(), dir);
+        } else {
+            thread.attach(s.object(), (ThreadTarget) s.target(), dir);
+        }
+    }
+
+    private void swap(Staged s, Path dir) {
+        if (s.target() instanceof NetworkTarget n) {
+            attacher(n).swap(s.object(), n, dir);
+        } else {
+            thread.swap(s.object(), dir);
+        }
+    }
+
+    private void detach(HookTarget t, Path dir) {
+        if (t instanceof NetworkTarget n) {
+            attacher(n).detach(n, dir);
+        } else {
+            thread.detach(dir);
+        }
+    }
 
     private static String newId() {
         return String.format("%08x", RANDOM.nextInt());

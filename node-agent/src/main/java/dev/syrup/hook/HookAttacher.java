@@ -17,7 +17,7 @@ import java.util.Map;
  * counters and executor maps in the target's directory and route the port to it through the root
  * dispatcher. Each hook supplies how executors are resolved and how its dispatcher is attached.
  */
-public abstract class HookAttacher<T extends HookTarget> {
+public abstract class HookAttacher<T extends NetworkTarget> {
     /** Decision counters of a hook program: executors, then pass, drop, fallback. */
     public static final String STATS_MAP = "syrup_stats";
     static final String PROG_PIN = "prog";

@@ -21,10 +21,10 @@ public record HookConfig(Hook hook, int executors, List<Integer> cpus) {
         cpus = List.copyOf(cpus);
     }
 
-    /** forOffline is a config for loading without attaching: executor i is CPU i at XDP. */
+    /** forOffline is a config for loading without attaching: executor i is CPU i at XDP and thread. */
     public static HookConfig forOffline(Hook hook, int executors) {
         return new HookConfig(hook, executors,
-                hook == Hook.XDP_CPU ? java.util.stream.IntStream.range(0, executors).boxed().toList() : List.of());
+                hook == Hook.XDP_CPU || hook == Hook.THREAD ? java.util.stream.IntStream.range(0, executors).boxed().toList() : List.of());
     }
 
     public byte[] toBytes() {

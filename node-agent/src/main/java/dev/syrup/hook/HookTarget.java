@@ -1,17 +1,14 @@
 package dev.syrup.hook;
 
-/** Where one hook of a deployment attaches: the hook, its network namespace and the application's port. */
-public sealed interface HookTarget permits SocketSelectTarget, XdpCpuTarget {
+/** Where one hook of a deployment attaches: a port at a network hook, or a cgroup's threads. */
+public sealed interface HookTarget permits NetworkTarget, ThreadTarget {
     Hook hook();
-
-    NetnsRef netns();
-
-    Protocol protocol();
-
-    int port();
 
     /** A name for this target that is unique within a deployment and safe as a file name. */
     String key();
+
+    /** What this target holds exclusively: two deployments may not hold the same claim. */
+    String claim();
 
     static void checkPort(int port) {
         if (port < 1 || port > 65535) {

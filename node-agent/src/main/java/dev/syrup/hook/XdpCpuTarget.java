@@ -8,7 +8,7 @@ import java.util.Objects;
  * means every possible CPU.
  */
 public record XdpCpuTarget(NetnsRef netns, String iface, Protocol protocol, int port, List<Integer> cpus)
-        implements HookTarget {
+        implements NetworkTarget {
     public XdpCpuTarget {
         Objects.requireNonNull(netns, "netns");
         Objects.requireNonNull(iface, "iface");
@@ -19,6 +19,10 @@ public record XdpCpuTarget(NetnsRef netns, String iface, Protocol protocol, int 
             throw new IllegalArgumentException("CPU list " + cpus + " has duplicates");
         }
     }
+
+    /** A port (per namespace, protocol and hook instance) belongs to one deployment at a time. */
+    @Override
+    public String claim() { return hook() + "/" + netns.inode() + "/" + iface + "/" + protocol + "/" + port; }
 
     @Override
     public Hook hook() { return Hook.XDP_CPU; }

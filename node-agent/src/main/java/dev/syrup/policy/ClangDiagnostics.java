@@ -15,6 +15,8 @@ final class ClangDiagnostics {
             "^(In file included from .*|\\d+ (error|warning)s? (and \\d+ (error|warning)s? )?generated\\.)$");
     private static final String UNDEFINED_SCHEDULE = "function 'schedule' has internal linkage but is not defined";
     static final String SIGNATURE = "uint32_t schedule(void *pkt_start, void *pkt_end)";
+    private static final String UNDEFINED_SCHEDULE_THREAD = "function 'schedule_thread' has internal linkage but is not defined";
+    static final String THREAD_SIGNATURE = "uint32_t schedule_thread(const struct syrup_thread *t)";
     private static final int MAX_SHOWN = 12;
     private static final int MAX_RAW_IN_MESSAGE = 4096;
 
@@ -59,12 +61,17 @@ final class ClangDiagnostics {
     static CompileException toException(String output, String displayName, int exitCode) {
         List<Diagnostic> all = parse(output);
         StringBuilder msg = new StringBuilder();
-        boolean noSchedule = all.stream().anyMatch(d -> d.message().startsWith(UNDEFINED_SCHEDULE));
+        boolean noScheduleThread = all.stream().anyMatch(d -> d.message().startsWith(UNDEFINED_SCHEDULE_THREAD));
+        boolean noSchedule = noScheduleThread || all.stream().anyMatch(d -> d.message().startsWith(UNDEFINED_SCHEDULE));
         Diagnostic lead = all.stream().filter(d -> d.severity().isError() && displayName.equals(d.file()))
                 .findFirst()
                 .or(() -> all.stream().filter(d -> d.severity().isError()).findFirst())
                 .orElse(null);
-        if (noSchedule) {
+        if (noScheduleThread) {
+            msg.append(displayName).append(": error: policy does not define schedule_thread(); a policy deployed at the"
+                    + " thread hook must define\n    ").append(THREAD_SIGNATURE).append("\nclang said:");
+            lead = null;
+        } else if (noSchedule) {
             msg.append(displayName).append(": error: policy does not define schedule(); a policy must define\n    ")
                     .append(SIGNATURE).append("\nclang said:");
             lead = null;

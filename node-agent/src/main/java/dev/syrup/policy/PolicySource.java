@@ -84,4 +84,24 @@ public final class PolicySource {
 
     @Override
     public String toString() { return name + " (" + content.length + " bytes)"; }
+
+    private static final java.util.regex.Pattern SCHEDULE = java.util.regex.Pattern.compile("\\bschedule\\s*\\(");
+    private static final java.util.regex.Pattern SCHEDULE_THREAD = java.util.regex.Pattern.compile("\\bschedule_thread\\s*\\(");
+
+    /**
+     * The hooks whose entry point the text names: the network hooks for schedule(), thread for
+     * schedule_thread(); the network hooks if it names neither (where the missing schedule() is reported).
+     */
+    public java.util.List<dev.syrup.hook.Hook> hooksWithEntryPoints() {
+        String text = new String(content, java.nio.charset.StandardCharsets.UTF_8);
+        java.util.List<dev.syrup.hook.Hook> hooks = new java.util.ArrayList<>();
+        boolean thread = SCHEDULE_THREAD.matcher(text).find();
+        if (SCHEDULE.matcher(text).find() || !thread) {
+            java.util.Arrays.stream(dev.syrup.hook.Hook.values()).filter(dev.syrup.hook.Hook::isNetwork).forEach(hooks::add);
+        }
+        if (thread) {
+            hooks.add(dev.syrup.hook.Hook.THREAD);
+        }
+        return java.util.List.copyOf(hooks);
+    }
 }

@@ -32,8 +32,11 @@ public final class Sdk {
             "bpf/syrup_hook.h",
             "bpf/syrup_parse.h",
             "bpf/syrup_dispatch.h",
+            "bpf/syrup_task.h",
+            "bpf/syrup_thread.h",
             "bpf/socket_select.bpf.c",
             "bpf/xdp_cpu.bpf.c",
+            "bpf/thread_policy.bpf.c",
             "bpf/dispatch_socket_select.bpf.c",
             "bpf/dispatch_xdp.bpf.c",
             "bpf/scx_types.h",
@@ -53,7 +56,8 @@ public final class Sdk {
     /** All SDK files: the sources and the prebuilt dispatcher objects of every hook. */
     public static List<String> files() {
         List<String> all = new ArrayList<>(SOURCE_FILES);
-        Arrays.stream(Hook.values()).map(h -> "bpf/" + h.dispatcherObject()).distinct().forEach(all::add);
+        Arrays.stream(Hook.values()).filter(h -> h.dispatcherObject() != null).map(h -> "bpf/" + h.dispatcherObject())
+                .distinct().forEach(all::add);
         all.add(SCHEDULER_OBJECT);
         return List.copyOf(all);
     }
@@ -137,7 +141,7 @@ public final class Sdk {
     /** The hook program that includes the policy, e.g. bpf/socket_select.bpf.c. */
     public Path wrapperSource(Hook hook) { return bpfDir().resolve(hook.wrapperSource()); }
 
-    /** The prebuilt root dispatcher of a hook. */
+    /** The prebuilt root dispatcher of a hook (network hooks only). */
     public Path dispatcherObject(Hook hook) { return bpfDir().resolve(hook.dispatcherObject()); }
 
     /** The prebuilt sched_ext scheduler. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.syrup.api.HookSpec;
 import dev.syrup.client.SyrupClient;
 import dev.syrup.daemon.DaemonOptions;
+import dev.syrup.policy.PolicySource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +39,32 @@ class CliParsingTest {
     }
 
     @Test
+    void threadHookTakesAProcessOrACgroupAndCanJoinANetworkHook() {
+        DeployCommand d = parsed(DeployCommand.class, "deploy", "pin.c", "--hook", "thread", "--pid", "42", "--cpus", "1");
+        assertThat(d.hookSpecs()).containsExactly(HookSpec.thread(42, null, List.of(1)));
+        d = parsed(DeployCommand.class, "deploy", "scan_core.c", "--hook", "socket-select", "--hook", "thread",
+                "--port", "9000", "--cgroup", "/app");
+        assertThat(d.hookSpecs()).containsExactly(HookSpec.socketSelect(9000, null, null), HookSpec.thread(null, "/app", null));
+    }
+
+    @Test
+    void threadHookUsageErrors() {
+        assertUsageError("--hook thread needs --pid or --cgroup", "deploy", "p.c", "--hook", "thread");
+        assertUsageError("--hook thread needs --pid or --cgroup", "deploy", "p.c", "--hook", "thread", "--pid", "1",
+                "--cgroup", "/a");
+        assertUsageError("--pid and --cgroup apply only to --hook thread", "deploy", "p.c", "--hook", "socket-select",
+                "--port", "1", "--pid", "1");
+        assertUsageError("apply only to the network hooks", "deploy", "p.c", "--hook", "thread", "--pid", "1",
+                "--port", "9000");
+        assertUsageError("--cpus applies only to", "deploy", "p.c", "--hook", "socket-select", "--port", "1",
+                "--cpus", "0");
+        assertUsageError("cannot test-run the thread hook", "test", "p.c", "--hook", "thread", "--payload", "x");
+    }
+
+    @Test
     void deployUsageErrorsExitWith2() {
         assertUsageError("--hook xdp-cpu needs --interface", "deploy", "rr.c", "--hook", "xdp-cpu", "--port", "1");
-        assertUsageError("apply only to --hook xdp-cpu", "deploy", "rr.c", "--hook", "socket-select", "--port", "1",
+        assertUsageError("applies only to --hook xdp-cpu", "deploy", "rr.c", "--hook", "socket-select", "--port", "1",
                 "--interface", "eth0");
         assertUsageError("each hook can be given once", "deploy", "rr.c", "--hook", "socket-select",
                 "--hook", "socket-select", "--port", "1");
@@ -48,7 +72,7 @@ class CliParsingTest {
         assertUsageError("unknown protocol 'sctp'", "deploy", "rr.c", "--hook", "socket-select", "--port", "1",
                 "--proto", "sctp");
         assertUsageError("out of range", "deploy", "rr.c", "--hook", "socket-select", "--port", "70000");
-        assertUsageError("Missing required option: '--port=N'", "deploy", "rr.c", "--hook", "socket-select");
+        assertUsageError("--hook socket-select needs --port", "deploy", "rr.c", "--hook", "socket-select");
         assertUsageError("missing command");
         assertUsageError("Unmatched argument", "frobnicate");
         assertUsageError("missing subcommand", "map");
@@ -72,9 +96,16 @@ class CliParsingTest {
     }
 
     @Test
-    void checkDefaultsToBothHooks() {
+    void checkDefaultsToTheHooksThePolicyDefinesAnEntryFor() {
         CheckCommand c = parsed(CheckCommand.class, "check", "rr.c");
-        assertThat(c.hooks).extracting(h -> h.cliName()).containsExactly("socket-select", "xdp-cpu");
+        assertThat(c.hooks).isNull();
+        assertThat(CheckCommand.defaultHooks(PolicySource.of("rr.c", "uint32_t schedule(void *a, void *b) { return 0; }")))
+                .extracting(h -> h.cliName()).containsExactly("socket-select", "xdp-cpu");
+        assertThat(CheckCommand.defaultHooks(PolicySource.of("t.c", "uint32_t schedule_thread(const struct syrup_thread *t)")))
+                .extracting(h -> h.cliName()).containsExactly("thread");
+        assertThat(CheckCommand.defaultHooks(PolicySource.of("x.c", "uint32_t schedule (void *a, void *b);\n"
+                + "uint32_t schedule_thread(const struct syrup_thread *t);")))
+                .extracting(h -> h.cliName()).containsExactly("socket-select", "xdp-cpu", "thread");
         assertThat(c.kernel.cacheDir).isEqualTo(Path.of("/var/cache/syrup"));
         assertThat(c.kernel.pinRoot).isEqualTo(Path.of("/sys/fs/bpf/syrup"));
     }

@@ -43,7 +43,8 @@ class SdkTest {
     void everyHookHasItsWrapperAndDispatcher() {
         for (Hook h : Hook.values()) {
             assertThat(Sdk.SOURCE_FILES).contains("bpf/" + h.wrapperSource());
-            assertThat(Sdk.files()).contains("bpf/" + h.dispatcherObject());
+            if (h.isNetwork()) // the thread hook has no root dispatcher: its programs filter by cgroup
+                assertThat(Sdk.files()).contains("bpf/" + h.dispatcherObject());
         }
     }
 
@@ -56,7 +57,8 @@ class SdkTest {
             assertThat(Files.mismatch(sdk.root().resolve(f), NATIVE.resolve(f))).as(f).isEqualTo(-1L);
         for (Hook h : Hook.values()) {
             assertThat(sdk.wrapperSource(h)).isRegularFile().hasFileName(h.wrapperSource());
-            assertThat(Files.mismatch(sdk.dispatcherObject(h), NATIVE.resolve("build/bpf").resolve(h.dispatcherObject())))
+            if (h.isNetwork())
+                assertThat(Files.mismatch(sdk.dispatcherObject(h), NATIVE.resolve("build/bpf").resolve(h.dispatcherObject())))
                     .isEqualTo(-1L);
         }
         assertThat(sdk.includeDir().resolve("syrup.h")).isRegularFile();

@@ -36,6 +36,27 @@ final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
+    /** command starts a program (stdin stays open: closing it is the program's cue to stop, if any). */
+    static ChildProcess command(String name, List<String> command) throws IOException {
+        return new ChildProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** inCgroup starts command inside cgroup v2 directory cgroupDir. */
+    static ChildProcess inCgroup(String name, Path cgroupDir, List<String> command) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c",
+                "echo $$ > " + cgroupDir.resolve("cgroup.procs") + " && exec \"$0\" \"$@\""));
+        cmd.addAll(command);
+        return command(name, cmd);
+    }
+
+    /** javaInCgroup starts mainClass, with this JVM's class path, inside cgroup v2 directory cgroupDir. */
+    static ChildProcess javaInCgroup(String name, Path cgroupDir, String mainClass, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(args);
+        return inCgroup(name, cgroupDir, cmd);
+    }
+
     private void pump() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;

@@ -1,0 +1,10 @@
+package dev.syrup.hook;
+
+/** A network hook's target: the application's port in a network namespace. */
+public sealed interface NetworkTarget extends HookTarget permits SocketSelectTarget, XdpCpuTarget {
+    NetnsRef netns();
+
+    Protocol protocol();
+
+    int port();
+}

@@ -1,0 +1,31 @@
+package dev.syrup.hook;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The threads of a cgroup v2 (and of the cgroups below it). Executor i is CPU cpus[i]; the policy
+ * never moves a thread outside the CPUs the application itself allowed it.
+ */
+public record ThreadTarget(CgroupRef cgroup, List<Integer> cpus) implements HookTarget {
+    public ThreadTarget {
+        Objects.requireNonNull(cgroup, "cgroup");
+        cpus = List.copyOf(cpus);
+        if (cpus.isEmpty()) {
+            throw new IllegalArgumentException("a thread target needs at least one CPU");
+        }
+        if (cpus.stream().distinct().count() != cpus.size()) {
+            throw new IllegalArgumentException("CPU list " + cpus + " has duplicates");
+        }
+    }
+
+    @Override
+    public Hook hook() { return Hook.THREAD; }
+
+    @Override
+    public String key() { return "thread"; }
+
+    /** One thread policy per cgroup. */
+    @Override
+    public String claim() { return "thread/" + cgroup.id(); }
+}

@@ -1,0 +1,173 @@
+package dev.syrup.hook.thread;
+
+import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.BpfMap;
+import dev.syrup.bpf.BpfObject;
+import dev.syrup.bpf.Fd;
+import dev.syrup.deploy.Bpffs;
+import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.Executors;
+import dev.syrup.hook.HookConfig;
+import dev.syrup.hook.ThreadTarget;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Attaches a thread policy (native/bpf/thread_policy.bpf.c): writes the cgroup filter, pins the
+ * hook's maps in the target's directory and its tracepoint links beside them. Unpinning the links
+ * detaches the programs.
+ * <pre>
+ * TARGET/prog         the sched_switch program (its id identifies the deployment's programs)
+ * TARGET/link_NAME    one link per tracepoint program
+ * TARGET/stats        decision counters, as at every hook
+ * TARGET/filter       struct syrup_thread_filter: the cgroup, and whether only registered tids count
+ * TARGET/tids         registered tids (tid -> 1)
+ * TARGET/events       ring buffer of changed decisions (struct syrup_thread_event)
+ * ROOT/threads/thread_cpu   tid -> CPU of every thread deployment (one map for the node)
+ * </pre>
+ */
+public final class ThreadAttacher {
+    /** The tracepoint programs of the wrapper. */
+    public static final List<String> PROGRAMS = List.of(
+            "syrup_thread_switch", "syrup_thread_wakeup", "syrup_thread_wakeup_new", "syrup_thread_exit");
+    public static final String FILTER_MAP = "syrup_thread_filter";
+    public static final String TIDS_MAP = "syrup_thread_tids";
+    public static final String EVENTS_MAP = "syrup_thread_events";
+    public static final String CPU_MAP = "syrup_thread_cpu";
+    public static final String STATS_MAP = "syrup_stats";
+    /** Pin names in the target directory. */
+    public static final String FILTER_PIN = "filter";
+    public static final String TIDS_PIN = "tids";
+    public static final String EVENTS_PIN = "events";
+    public static final String STATS_PIN = "stats";
+    static final String PROG_PIN = "prog";
+
+    private final PinLayout layout;
+
+    public ThreadAttacher(PinLayout layout) { this.layout = layout; }
+
+    /** Where the node-wide tid -> CPU map is pinned. */
+    public static Path cpuMapPin(PinLayout layout) { return layout.root().resolve("threads").resolve("thread_cpu"); }
+
+    public Executors resolve(ThreadTarget target) {
+        int possible = Bpf.possibleCpuCount();
+        for (int cpu : target.cpus()) {
+            if (cpu < 0 || cpu >= possible) {
+                throw new IllegalArgumentException("CPU " + cpu + " does not exist (this machine has CPUs 0-"
+                        + (possible - 1) + ")");
+            }
+        }
+        if (target.cpus().size() > HookConfig.MAX_EXECUTORS) {
+            throw new IllegalArgumentException(target.cpus().size() + " CPUs; at most " + HookConfig.MAX_EXECUTORS
+                    + " are supported");
+        }
+        return Executors.ofCpus(target.cpus());
+    }
+
+    public HookConfig config(ThreadTarget target) {
+        return new HookConfig(target.hook(), target.cpus().size(), target.cpus());
+    }
+
+    /**
+     * Maps a program loaded for target must share, by object map name: the node-wide tid -> CPU map
+     * (once it exists) and, for a replacement, the running program's maps.
+     */
+    public Map<String, Path> sharedMaps(Path targetDir, boolean replacing) {
+        Map<String, Path> maps = new LinkedHashMap<>();
+        if (Files.exists(cpuMapPin(layout))) {
+            maps.put(CPU_MAP, cpuMapPin(layout));
+        }
+        if (replacing) {
+            maps.put(STATS_MAP, targetDir.resolve(STATS_PIN));
+            maps.put(FILTER_MAP, targetDir.resolve(FILTER_PIN));
+            maps.put(TIDS_MAP, targetDir.resolve(TIDS_PIN));
+            maps.put(EVENTS_MAP, targetDir.resolve(EVENTS_PIN));
+        }
+        return maps;
+    }
+
+    /** attach makes policy schedule target's threads. On failure nothing of it stays attached. */
+    public void attach(BpfObject policy, ThreadTarget target, Path targetDir) {
+        Bpffs.mkdirs(targetDir);
+        try {
+            try (BpfMap filter = policy.map(FILTER_MAP)) {
+                filter.update(BpfMap.u32(0), filter(target, false));
+            }
+            pinMap(policy, STATS_MAP, targetDir.resolve(STATS_PIN));
+            pinMap(policy, FILTER_MAP, targetDir.resolve(FILTER_PIN));
+            pinMap(policy, TIDS_MAP, targetDir.resolve(TIDS_PIN));
+            pinMap(policy, EVENTS_MAP, targetDir.resolve(EVENTS_PIN));
+            Path cpuPin = cpuMapPin(layout);
+            if (!Files.exists(cpuPin)) {
+                Bpffs.mkdirs(cpuPin.getParent());
+                pinMap(policy, CPU_MAP, cpuPin);
+            }
+            try (Fd prog = policy.program(PROGRAMS.get(0))) {
+                Bpf.pin(prog, targetDir.resolve(PROG_PIN));
+            }
+            for (String p : PROGRAMS) {
+                try (Fd link = policy.attach(p)) {
+                    Bpf.pin(link, targetDir.resolve(linkPin(p)));
+                }
+            }
+        } catch (RuntimeException e) {
+            detach(targetDir);
+            throw e;
+        }
+    }
+
+    /**
+     * swap attaches a replacement's programs and then unpins the running ones' links: for a moment
+     * both run (on the same maps), and no event goes unhandled.
+     */
+    public void swap(BpfObject policy, Path targetDir) {
+        for (String p : PROGRAMS) {
+            try (Fd link = policy.attach(p)) {
+                Bpffs.replacePin(link, targetDir.resolve(linkPin(p)));
+            }
+        }
+        try (Fd prog = policy.program(PROGRAMS.get(0))) {
+            Bpffs.replacePin(prog, targetDir.resolve(PROG_PIN));
+        }
+    }
+
+    /** detach unpins the links (which detaches the programs) and every map of the target. */
+    public void detach(Path targetDir) {
+        for (String p : PROGRAMS) {
+            Bpffs.removeTree(targetDir.resolve(linkPin(p)));
+        }
+        Bpffs.removeTree(targetDir);
+    }
+
+    /** Whether everything a running thread target needs is pinned. */
+    public static boolean complete(Path targetDir) {
+        return Files.exists(targetDir.resolve(PROG_PIN)) && Files.exists(targetDir.resolve(EVENTS_PIN))
+                && PROGRAMS.stream().allMatch(p -> Files.exists(targetDir.resolve(linkPin(p))));
+    }
+
+    /** tidsOnly: schedule only the threads the application registered (thread.register). */
+    public static void setTidsOnly(Path targetDir, ThreadTarget target, boolean tidsOnly) {
+        try (BpfMap filter = new BpfMap(Bpf.open(targetDir.resolve(FILTER_PIN)))) {
+            filter.update(BpfMap.u32(0), filter(target, tidsOnly));
+        }
+    }
+
+    static String linkPin(String program) { return "link_" + program.substring("syrup_thread_".length()); }
+
+    /** struct syrup_thread_filter in native/bpf/syrup_thread.h. */
+    private static byte[] filter(ThreadTarget target, boolean tidsOnly) {
+        return ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
+                .putLong(target.cgroup().id()).putInt(target.cgroup().level()).putInt(tidsOnly ? 1 : 0).array();
+    }
+
+    private static void pinMap(BpfObject policy, String name, Path pin) {
+        try (BpfMap map = policy.map(name)) {
+            Bpf.pin(map.fd(), pin);
+        }
+    }
+}
