@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Moves a cgroup's threads between the fair class and sched_ext. Only SCHED_OTHER threads are switched
@@ -19,18 +20,28 @@ import java.util.List;
 public final class SchedExtThreads {
     private SchedExtThreads() {}
 
-    /** The thread ids in cgroupDir (cgroup v2 cgroup.threads); empty if the cgroup is gone. */
+    /** The thread ids in cgroupDir and the cgroups below it (cgroup v2 cgroup.threads); empty if it is gone. */
     public static List<Integer> threadsOf(Path cgroupDir) {
         List<Integer> tids = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(cgroupDir.resolve("cgroup.threads"))) {
-                if (!line.isBlank())
-                    tids.add(Integer.parseInt(line.strip()));
-            }
-        } catch (NoSuchFileException e) {
-            return List.of();
+        List<Path> dirs;
+        try (Stream<Path> walk = Files.walk(cgroupDir)) {
+            dirs = walk.filter(Files::isDirectory).toList();
+        } catch (NoSuchFileException | UncheckedIOException e) {
+            return tids; // the cgroup (or one below it) went away while walking
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the threads of cgroup " + cgroupDir, e);
+            throw new UncheckedIOException("cannot list the cgroups below " + cgroupDir, e);
+        }
+        for (Path dir : dirs) {
+            try {
+                for (String line : Files.readAllLines(dir.resolve("cgroup.threads"))) {
+                    if (!line.isBlank())
+                        tids.add(Integer.parseInt(line.strip()));
+                }
+            } catch (NoSuchFileException e) {
+                // removed meanwhile
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the threads of cgroup " + dir, e);
+            }
         }
         return tids;
     }
