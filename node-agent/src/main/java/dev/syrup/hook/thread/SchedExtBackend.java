@@ -130,7 +130,10 @@ public final class SchedExtBackend implements ThreadBackend {
         scheduler = null;
     }
 
-    private void rescan() {
+    /** Under the backend's lock: a rescan racing with stop() would switch the threads it just restored. */
+    private synchronized void rescan() {
+        if (scheduler == null)
+            return;
         try {
             cgroups.forEach((id, dir) -> {
                 var now = SchedExtThreads.switchToExt(dir);
