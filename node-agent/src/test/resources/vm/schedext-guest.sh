@@ -37,8 +37,11 @@ mkdir -p $CG/app $CG/other
 check state_before "$(state)"
 
 mkfifo /tmp/agent.in
+# The agent asks clang its version once: read clang and LLVM through 9p now, and give the probe time.
+clang --version > /dev/null
 start_agent() {
-	java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CP" dev.syrup.hook.thread.SchedExtGuestAgent "$CACHE" \
+	java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dsyrup.clang.probeTimeoutSeconds=300 -cp "$CP" \
+		dev.syrup.hook.thread.SchedExtGuestAgent "$CACHE" \
 		< /tmp/agent.in > /tmp/agent.out 2>&1 &
 	AGENT=$!
 	exec 3> /tmp/agent.in
