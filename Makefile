@@ -5,7 +5,8 @@
 # Everything is installed on demand; Maven's cache lives in ~/.m2 (outside the tree).
 
 MVN       ?= mvn -B -ntp -Dstyle.color=never
-APT_PKGS  := clang llvm libbpf-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev
+APT_PKGS  := clang llvm libbpf-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev \
+             qemu-system-x86 busybox-static
 BPFFS     := /sys/fs/bpf
 
 .PHONY: all build native test deps bpffs clean k8s-binaries crds

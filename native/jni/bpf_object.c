@@ -28,6 +28,11 @@ struct sy_object {
 #define SYO(h) ((struct sy_object *)(intptr_t)(h))
 #define OBJ(h) (SYO(h)->obj)
 
+struct bpf_object *sy_object(jlong handle)
+{
+	return OBJ(handle);
+}
+
 JNIEXPORT jlong JNICALL Java_dev_syrup_bpf_BpfObject_open(JNIEnv *env, jclass cls, jstring jpath, jstring jpin)
 {
 	char path[PATH_MAX], pin[PATH_MAX];

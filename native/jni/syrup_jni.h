@@ -19,4 +19,8 @@ void sy_capture_begin(void);
 /* Returns the captured text (owned by the caller, may be NULL) and stops capturing. */
 char *sy_capture_end(void);
 
+/* The libbpf object behind a dev.syrup.bpf.BpfObject handle (bpf_object.c). */
+struct bpf_object;
+struct bpf_object *sy_object(jlong handle);
+
 #endif

@@ -48,6 +48,9 @@ public final class BpfObject implements AutoCloseable {
 
     public List<String> mapNames() { return List.of(mapNames(handle())); }
 
+    /** The native handle, for the natives of this package that work on the object. */
+    long nativeHandle() { return handle(); }
+
     private long handle() {
         if (handle == 0) {
             throw new IllegalStateException("BPF object already closed");

@@ -27,7 +27,8 @@ public final class PolicyCompiler {
             "-Werror=implicit-function-declaration", "-fno-color-diagnostics");
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     static final int MAX_OUTPUT = 64 * 1024;
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long `clang --version` may take; syrup.clang.probeTimeoutSeconds raises it on slow (emulated) machines. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(Long.getLong("syrup.clang.probeTimeoutSeconds", 10));
 
     private final Sdk sdk;
     private final ObjectCache cache;

@@ -38,7 +38,12 @@ public final class Sdk {
             "bpf/xdp_cpu.bpf.c",
             "bpf/thread_policy.bpf.c",
             "bpf/dispatch_socket_select.bpf.c",
-            "bpf/dispatch_xdp.bpf.c");
+            "bpf/dispatch_xdp.bpf.c",
+            "bpf/scx_types.h",
+            "bpf/scx_syrup.bpf.c");
+
+    /** The prebuilt sched_ext scheduler of the thread hook (SchedExtScheduler). */
+    public static final String SCHEDULER_OBJECT = "bpf/scx_syrup.bpf.o";
 
     private final Path root;
     private final String hash;
@@ -53,6 +58,7 @@ public final class Sdk {
         List<String> all = new ArrayList<>(SOURCE_FILES);
         Arrays.stream(Hook.values()).filter(h -> h.dispatcherObject() != null).map(h -> "bpf/" + h.dispatcherObject())
                 .distinct().forEach(all::add);
+        all.add(SCHEDULER_OBJECT);
         return List.copyOf(all);
     }
 
@@ -137,6 +143,9 @@ public final class Sdk {
 
     /** The prebuilt root dispatcher of a hook (network hooks only). */
     public Path dispatcherObject(Hook hook) { return bpfDir().resolve(hook.dispatcherObject()); }
+
+    /** The prebuilt sched_ext scheduler. */
+    public Path schedulerObject() { return root.resolve(SCHEDULER_OBJECT); }
 
     /** Hex SHA-256 over the names and contents of all SDK files. */
     public String hash() { return hash; }

@@ -1,20 +1,31 @@
 package dev.syrup.hook.thread;
 
 import dev.syrup.deploy.PinLayout;
+import dev.syrup.policy.Sdk;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /** Picks the thread backend for this kernel: sched_ext where the kernel has it, else affinity. */
 public final class ThreadBackends {
+    /** System property that forces a backend: "affinity" or "sched_ext". */
+    public static final String PROPERTY = "syrup.thread.backend";
+
     private ThreadBackends() {}
 
     /**
      * detect returns the backend to use. stateDir keeps what the affinity backend must remember
      * across restarts (the threads it moved and their original CPUs).
      */
-    public static ThreadBackend detect(PinLayout layout, Path stateDir, Consumer<String> log) {
-        if (SchedExtBackend.kernelSupports() && !SchedExtBackend.implemented()) {
-            log.accept("the kernel has sched_ext but this build has no sched_ext backend: thread policies use affinity");
+    public static ThreadBackend detect(Sdk sdk, PinLayout layout, Path stateDir, Consumer<String> log) {
+        String forced = System.getProperty(PROPERTY, "");
+        boolean schedExt = forced.isEmpty() ? SchedExtBackend.kernelSupports() : forced.equals(SchedExtBackend.NAME);
+        if (!forced.isEmpty() && !forced.equals(SchedExtBackend.NAME) && !forced.equals(AffinityBackend.NAME)) {
+            throw new IllegalArgumentException(PROPERTY + " must be " + SchedExtBackend.NAME + " or "
+                    + AffinityBackend.NAME + ", not '" + forced + "'");
+        }
+        if (schedExt) {
+            log.accept("thread policies use sched_ext (the kernel has it)");
+            return new SchedExtBackend(sdk, layout, log);
         }
         return new AffinityBackend(layout, stateDir, log);
     }
