@@ -80,3 +80,12 @@ bench-dataplane: native bpffs
 bench-getscan:
 	@$(MAKE) --no-print-directory demo POINT_SECONDS=$(or $(POINT_SECONDS),10) \
 	  LOADS=$(or $(LOADS),0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9) DEMO_OUT=$(CURDIR)/build/bench-getscan
+
+# Control plane scale: NODES Node objects and PODS annotated pods (default 1000 / 10000) in a real API server,
+# the packaged operator as its chart service account; prints time to correct node objects, heap, API requests.
+.PHONY: bench-operator
+bench-operator: native k8s-binaries
+	$(MVN) -q -pl operator -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test=ControlPlaneScaleBenchIT -Dsyrup.bench=true \
+	  $(if $(NODES),-Dsyrup.bench.nodes=$(NODES)) $(if $(PODS),-Dsyrup.bench.pods=$(PODS))
+	@cat operator/target/bench-control-plane.txt
