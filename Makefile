@@ -96,3 +96,12 @@ bench-thread: native bpffs
 	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) -Dsyrup.bench.out=$(CURDIR)/build/bench-thread \
 	  $(if $(RATE),-Dsyrup.bench.rate=$(RATE)) $(if $(SECONDS),-Dsyrup.bench.seconds=$(SECONDS)) \
 	  $(if $(ROUNDS),-Dsyrup.bench.rounds=$(ROUNDS)) dev.syrup.bench.demo.ThreadContentionBench
+
+# Control plane scale: NODES Node objects and PODS annotated pods (default 1000 / 10000) in a real API server,
+# the packaged operator as its chart service account; prints time to correct node objects, heap, API requests.
+.PHONY: bench-operator
+bench-operator: native k8s-binaries
+	$(MVN) -q -pl operator -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test=ControlPlaneScaleBenchIT -Dsyrup.bench=true \
+	  $(if $(NODES),-Dsyrup.bench.nodes=$(NODES)) $(if $(PODS),-Dsyrup.bench.pods=$(PODS))
+	@cat operator/target/bench-control-plane.txt

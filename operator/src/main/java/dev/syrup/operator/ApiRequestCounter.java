@@ -3,12 +3,13 @@ package dev.syrup.operator;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts every request the operator's Kubernetes client sends, as syrup_operator_api_requests_total{verb,resource}
@@ -17,16 +18,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ApiRequestCounter implements Interceptor {
     public static final String NAME = "syrup-api-request-counter";
     private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
     public ApiRequestCounter(MeterRegistry registry) { this.registry = registry; }
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         String[] vr = classify(request.method(), request.uri());
-        counters.computeIfAbsent(vr[0] + " " + vr[1], k -> Counter.builder("syrup_operator_api_requests")
-                .description("Requests the operator sent to the Kubernetes API server")
-                .tag("verb", vr[0]).tag("resource", vr[1]).register(registry)).increment();
+        counters.computeIfAbsent(vr[0] + " " + vr[1], k -> {
+            // Read when scraped, so requests sent before the Prometheus registry is attached count too.
+            LongAdder n = new LongAdder();
+            FunctionCounter.builder("syrup_operator_api_requests", n, LongAdder::doubleValue)
+                    .description("Requests the operator sent to the Kubernetes API server")
+                    .tag("verb", vr[0]).tag("resource", vr[1]).register(registry);
+            return n;
+        }).increment();
     }
 
     /** {verb, resource[/subresource]} of a request to the API server. */

@@ -26,8 +26,9 @@ public class LeaderElectionProducer {
         String identity = le.identity().orElseGet(LeaderElectionProducer::defaultIdentity);
         return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
                 .withLeaseNamespace(namespace).withIdentity(identity)
-                .withExitOnStopLeading(true) // a replica that lost the lease must not keep reconciling
-                .build();
+                // A replica that lost the lease exits rather than keep reconciling next to the new leader. In JOSDK
+                // 5.3 build() turns exiting off and only buildForTest(boolean) lets it be chosen.
+                .buildForTest(true);
     }
 
     private static String defaultIdentity() {
