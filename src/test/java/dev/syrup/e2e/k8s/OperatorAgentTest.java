@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,8 +38,8 @@ class OperatorAgentTest {
 
     @Test
     void appliedPolicyIsReadyAndSteersThenDeletionCleansUp() throws IOException {
-        Path jar = OperatorProcess.jar().orElse(null);
-        Assumptions.assumeTrue(jar != null, "the operator is not built in this checkout (operator/target/quarkus-app)");
+        Path jar = OperatorProcess.jar().orElseThrow(() -> new IllegalStateException(
+                "the operator is not built in this checkout (operator/target/quarkus-app): build the reactor first"));
         KubeCluster cluster = KubeCluster.shared();
         cluster.withGarbageCollection();
         KubernetesClient admin = cluster.admin();
