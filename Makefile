@@ -102,6 +102,6 @@ bench-thread: native bpffs
 .PHONY: bench-operator
 bench-operator: native k8s-binaries
 	$(MVN) -q -pl operator -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dit.test=ControlPlaneScaleBenchIT -Dsyrup.bench=true \
+	  -Dit.test=ControlPlaneScaleBenchIT \
 	  $(if $(NODES),-Dsyrup.bench.nodes=$(NODES)) $(if $(PODS),-Dsyrup.bench.pods=$(PODS))
 	@cat operator/target/bench-control-plane.txt

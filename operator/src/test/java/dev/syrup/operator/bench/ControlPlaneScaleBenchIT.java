@@ -8,7 +8,6 @@ import dev.syrup.operator.testing.OperatorFixture;
 import dev.syrup.operator.testing.OperatorProcess;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,9 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Control plane scale (make bench-operator): NODES Node objects and PODS annotated pods spread evenly over them, one
  * policy; time until every node object is correct, the operator's heap after a full GC, and the API requests the
- * operator sent (its own request counter). Runs only with -Dsyrup.bench=true.
+ * operator sent (its own request counter). Not part of the test run: make bench-operator runs it.
  */
-@EnabledIfSystemProperty(named = "syrup.bench", matches = "true")
 class ControlPlaneScaleBenchIT {
     static final int NODES = Integer.getInteger("syrup.bench.nodes", 1000);
     static final int PODS = Integer.getInteger("syrup.bench.pods", 10_000);
