@@ -131,6 +131,29 @@ class ThreadRegistrationTest {
     }
 
     @Test
+    void registrationsOutliveAKilledAgentAndTheNextOneUndoesThem() throws IOException {
+        String id;
+        try (RawClient c = new RawClient(syrupd.socket)) {
+            id = deployRegistered(c, app);
+            assertThat(app.command("register " + id + " 1 2")).isEqualTo("ok");
+            awaitPinned(c, id, app, 1, 2);
+        }
+        syrupd.kill();
+        syrupd.start();
+        try (RawClient c = new RawClient(syrupd.socket)) {
+            JsonNode target = threadTarget(c, id);
+            assertThat(target.path("threads").path("selection").asText()).isEqualTo("registered");
+            assertThat(target.path("threads").path("registered").asInt()).isEqualTo(2);
+            assertThat(app.command("unregister " + id + " 1")).isEqualTo("ok");
+            assertThat(app.affinities().get(1)).isEqualTo(BOTH);
+            assertThat(app.affinities().get(2).cardinality()).isEqualTo(1);
+            assertThat(app.affinities().get(0)).isEqualTo(BOTH);
+            c.request(Request.remove(id, false));
+            assertThat(app.affinities()).containsOnly(BOTH);
+        }
+    }
+
+    @Test
     void aThreadOfAnotherProcessIsRefused() throws IOException {
         try (SpinThreads neighbour = SpinThreads.start("syrup-t-reg-app/neighbour", 2, null, syrupd.socket, 0);
              RawClient c = new RawClient(syrupd.socket)) {
