@@ -107,6 +107,7 @@ final class AffinityEnforcer {
                 // A decision made before the thread was unregistered comes too late.
                 byte[] tgid = registered.lookup(BpfMap.u32(tid)).orElse(null);
                 if (tgid == null || java.nio.ByteBuffer.wrap(tgid).order(java.nio.ByteOrder.nativeOrder()).getInt() != e.pid()) {
+                    forgetDecision(tid); // so that a new registration publishes one again
                     skipped.incrementAndGet();
                     return;
                 }
@@ -186,10 +187,15 @@ final class AffinityEnforcer {
                 touched.forget(tid);
             }
             seen.remove(tid);
-            if (Files.exists(cpuMap)) {
-                try (BpfMap map = new BpfMap(Bpf.open(cpuMap))) {
-                    map.delete(BpfMap.u32(tid));
-                }
+            forgetDecision(tid);
+        }
+    }
+
+    /** Drops tid's published decision from the node-wide tid -> CPU map. */
+    private void forgetDecision(int tid) {
+        if (Files.exists(cpuMap)) {
+            try (BpfMap map = new BpfMap(Bpf.open(cpuMap))) {
+                map.delete(BpfMap.u32(tid));
             }
         }
     }
