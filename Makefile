@@ -89,7 +89,8 @@ bench-getscan:
 	  LOADS=$(or $(LOADS),0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9) DEMO_OUT=$(CURDIR)/build/bench-getscan
 
 # The thread hook's affinity backend under CPU contention: GET p99 with and without a thread policy,
-# and the backend's event-to-decision latency. Knobs: RATE=3000 SECONDS=8 ROUNDS=3.
+# with the server registering its worker threads only, and the backend's event-to-decision latency.
+# Knobs: RATE=3000 SECONDS=8 ROUNDS=5.
 .PHONY: bench-thread
 bench-thread: native bpffs
 	@$(MVN) -q -DskipTests package

@@ -26,7 +26,11 @@ struct {
 	__uint(max_entries, 1);
 } syrup_thread_filter SEC(".maps");
 
-/* Threads the application registered (tid -> 1); used once filter.tids_only is set. */
+/*
+ * Threads the application registered (tid -> the tgid of the process that registered it); used
+ * once filter.tids_only is set. A tid that now belongs to another process is not selected, and
+ * a registered thread's exit removes it.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, __u32);
@@ -76,7 +80,8 @@ static __always_inline int syrup_thread_selected(struct task_struct *p, __u64 *c
 	}
 	if (f->tids_only) {
 		__u32 tid = BPF_CORE_READ(p, pid);
-		if (!bpf_map_lookup_elem(&syrup_thread_tids, &tid))
+		__u32 *tgid = bpf_map_lookup_elem(&syrup_thread_tids, &tid);
+		if (!tgid || *tgid != (__u32)BPF_CORE_READ(p, tgid))
 			return 0;
 	}
 	return 1;
@@ -109,7 +114,8 @@ static __always_inline void syrup_thread_run(struct task_struct *p, __u32 kind, 
 
 	__u32 exec = schedule_thread(&t);
 	if (kind == SYRUP_THREAD_DEAD) {
-		/* Nothing to place; tell the backend to forget the thread. */
+		/* Nothing to place; tell the backend to forget the thread, and drop its registration. */
+		bpf_map_delete_elem(&syrup_thread_tids, &t.tid);
 		if (bpf_map_lookup_elem(&syrup_thread_cpu, &t.tid)) {
 			bpf_map_delete_elem(&syrup_thread_cpu, &t.tid);
 			syrup_thread_publish(t.tid, t.pid, -1, kind);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -388,10 +389,15 @@ static int add_policy(struct sy_client *c, cJSON **req, const char *file)
 static cJSON *hook_json(const struct sy_hook *h)
 {
 	cJSON *o = cJSON_CreateObject(), *cpus;
-	bool ok = o && cJSON_AddStringToObject(o, "hook", h->hook) && cJSON_AddNumberToObject(o, "port", h->port) &&
+	bool thread = !strcmp(h->hook, "thread");
+	bool ok = o && cJSON_AddStringToObject(o, "hook", h->hook) &&
+		  (thread || cJSON_AddNumberToObject(o, "port", h->port)) &&
 		  (!h->protocol || cJSON_AddStringToObject(o, "protocol", h->protocol)) &&
 		  (!h->netns || cJSON_AddStringToObject(o, "netns", h->netns)) &&
-		  (!h->interface || cJSON_AddStringToObject(o, "interface", h->interface));
+		  (!h->interface || cJSON_AddStringToObject(o, "interface", h->interface)) &&
+		  (!h->pid || cJSON_AddNumberToObject(o, "pid", h->pid)) &&
+		  (!h->cgroup || cJSON_AddStringToObject(o, "cgroup", h->cgroup)) &&
+		  (!h->threads || cJSON_AddStringToObject(o, "threads", h->threads));
 
 	if (ok && h->ncpus) {
 		cpus = cJSON_CreateIntArray(h->cpus, h->ncpus);
@@ -491,6 +497,55 @@ int sy_remove_policy(struct sy_client *c, const char *id)
 		return fail(err_of(c), -EINVAL, "invalid-argument", "a client and an id are needed");
 	clear(&c->err);
 	return simple_request(c, new_request("remove", id));
+}
+
+/* thread.register or thread.unregister of tids[0..ntids) with deployment id. */
+static int threads_request(struct sy_client *c, const char *op, const char *id, const pid_t *tids, int ntids)
+{
+	cJSON *req, *arr;
+
+	if (!c || !id || !tids || ntids <= 0)
+		return fail(err_of(c), -EINVAL, "invalid-argument", "a client, an id and at least one thread id are needed");
+	clear(&c->err);
+	req = new_request(op, id);
+	arr = req ? cJSON_AddArrayToObject(req, "tids") : NULL;
+	for (int i = 0; arr && i < ntids; i++) {
+		cJSON *t = cJSON_CreateNumber(tids[i]);
+
+		if (!t || !cJSON_AddItemToArray(arr, t)) {
+			cJSON_Delete(t);
+			arr = NULL;
+		}
+	}
+	if (!arr) {
+		cJSON_Delete(req);
+		req = NULL;
+	}
+	return simple_request(c, req);
+}
+
+int sy_register_threads(struct sy_client *c, const char *id, const pid_t *tids, int ntids)
+{
+	return threads_request(c, "thread.register", id, tids, ntids);
+}
+
+int sy_register_thread(struct sy_client *c, const char *id)
+{
+	pid_t self = (pid_t)syscall(SYS_gettid);
+
+	return sy_register_threads(c, id, &self, 1);
+}
+
+int sy_unregister_threads(struct sy_client *c, const char *id, const pid_t *tids, int ntids)
+{
+	return threads_request(c, "thread.unregister", id, tids, ntids);
+}
+
+int sy_unregister_thread(struct sy_client *c, const char *id)
+{
+	pid_t self = (pid_t)syscall(SYS_gettid);
+
+	return sy_unregister_threads(c, id, &self, 1);
 }
 
 /* Lowercase hex of n bytes, NUL-terminated, in a new cJSON string item. */

@@ -28,6 +28,7 @@
 #define SYRUP_CLIENT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,13 +41,17 @@ extern "C" {
 
 /* Where a policy is attached (docs/protocol.md, Hook). NULL or 0 fields take syrupd's defaults. */
 struct sy_hook {
-	const char *hook;      /* "socket-select" or "xdp-cpu" */
-	int port;              /* the application's port */
+	const char *hook;      /* "socket-select", "xdp-cpu" or "thread" */
+	int port;              /* the application's port (not for "thread") */
 	const char *protocol;  /* "udp" or "tcp"; NULL = udp */
 	const char *netns;     /* a path, or a name under /var/run/netns; NULL = the caller's own */
 	const char *interface; /* xdp-cpu: the interface to attach to */
-	const int *cpus;       /* xdp-cpu: the CPUs that are executors 0..ncpus-1; NULL = every CPU */
+	const int *cpus;       /* xdp-cpu, thread: the CPUs that are executors 0..ncpus-1; NULL = the default */
 	int ncpus;
+	pid_t pid;             /* thread: the threads of this process's cgroup v2 (or give cgroup) */
+	const char *cgroup;    /* thread: the threads of this cgroup v2 (a path below its root) */
+	const char *threads;   /* thread: "all" (NULL) or "registered": only threads registered with
+				  sy_register_threads() */
 };
 
 struct sy_client;
@@ -101,6 +106,30 @@ int sy_map_set(struct sy_client *c, const char *id, const char *map, const void 
 
 /* Deletes key from map of deployment id; -ENOENT (kind "not-found") if it was not there. */
 int sy_map_delete(struct sy_client *c, const char *id, const char *map, const void *key, size_t key_size);
+
+/*
+ * Registers threads tids[0..ntids) of the calling process (ids as gettid()
+ * returns them in it) with deployment id, whose thread hook was deployed with
+ * threads "registered": its policy schedules them from then on, all or none.
+ * Threads of other processes, or outside the deployment's cgroup, are refused
+ * (-EACCES, kind "forbidden"); so are callers of another uid than the
+ * deployment's owner unless root made it. A registration ends when the thread
+ * exits, when it is unregistered, or with the deployment.
+ */
+int sy_register_threads(struct sy_client *c, const char *id, const pid_t *tids, int ntids);
+
+/* Registers the calling thread (gettid()) with deployment id. */
+int sy_register_thread(struct sy_client *c, const char *id);
+
+/*
+ * Takes threads tids[0..ntids) of the calling process out of deployment id's
+ * registered threads: they go back to the CPUs they had before its policy
+ * moved them.
+ */
+int sy_unregister_threads(struct sy_client *c, const char *id, const pid_t *tids, int ntids);
+
+/* Unregisters the calling thread from deployment id. */
+int sy_unregister_thread(struct sy_client *c, const char *id);
 
 /*
  * The last failure on c (NULL: in the calling thread): its message, e.g.

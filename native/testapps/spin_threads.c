@@ -6,7 +6,10 @@
  * sleep (default 2000 and 1000; SLEEP_US 0: always busy), so it is switched out,
  * woken up and preempted all the time. On "cpus" on stdin it prints
  * "cpu K CPU" for every worker (sched_getcpu() as the worker last saw it).
- * Runs until stdin closes or it is killed.
+ * "register ID K..." registers workers K... with deployment ID through libsyrup
+ * (syrupd at $SYRUP_SOCKET), "unregister ID K..." takes them out, and
+ * "register-tid ID TID" registers any thread id; each prints "ok" or
+ * "error KIND MESSAGE". Runs until stdin closes or it is killed.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -17,6 +20,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "syrup_client.h"
 
 #define MAX_WORKERS 64
 
@@ -85,14 +90,32 @@ int main(int argc, char **argv)
 		printf("worker %d %d\n", i, workers[i].tid);
 	printf("ready\n");
 	fflush(stdout);
-	char line[64];
+	char line[512];
 	while (fgets(line, sizeof(line), stdin)) {
 		if (strncmp(line, "cpus", 4) == 0) {
 			for (int i = 0; i < n; i++)
 				printf("cpu %d %d\n", i, workers[i].cpu);
 			printf("end\n");
-			fflush(stdout);
+		} else if (!strncmp(line, "register", 8) || !strncmp(line, "unregister", 10)) {
+			char *save, *cmd = strtok_r(line, " \n", &save), *id = strtok_r(NULL, " \n", &save), *tok;
+			pid_t tids[MAX_WORKERS];
+			int ntids = 0, r = -1;
+			while (id && ntids < MAX_WORKERS && (tok = strtok_r(NULL, " \n", &save))) {
+				int k = atoi(tok);
+				tids[ntids++] = !strcmp(cmd, "register-tid") ? k : k >= 0 && k < n ? workers[k].tid : -1;
+			}
+			struct sy_client *c = id && ntids ? sy_connect(NULL) : NULL;
+			if (c)
+				r = !strcmp(cmd, "unregister") ? sy_unregister_threads(c, id, tids, ntids)
+							      : sy_register_threads(c, id, tids, ntids);
+			if (!r)
+				printf("ok\n");
+			else
+				printf("error %s %s\n", id && ntids ? sy_last_error_kind(c) : "usage",
+				       id && ntids ? sy_last_error(c) : "register ID K...");
+			sy_close(c);
 		}
+		fflush(stdout);
 	}
 	return 0;
 }

@@ -6,13 +6,18 @@
  *
  *   syrup_ctl [--socket P] deploy POLICY.c --hook H --port N [--proto udp|tcp]
  *             [--netns NS] [--interface IF] [--cpus 0,1,...] [--hook H ...]
+ *   syrup_ctl [--socket P] deploy POLICY.c --hook thread --pid PID|--cgroup PATH
+ *             [--threads all|registered] [--cpus 0,1,...]
  *   syrup_ctl [--socket P] replace ID POLICY.c
  *   syrup_ctl [--socket P] remove ID
  *   syrup_ctl [--socket P] map-get ID MAP KEY_U32 [--value-size 4|8]
  *   syrup_ctl [--socket P] map-set ID MAP KEY_U32 VALUE_U64 [--value-size 4|8]
  *   syrup_ctl [--socket P] map-delete ID MAP KEY_U32
+ *   syrup_ctl [--socket P] register|unregister ID TID...
  *
- * Each --hook starts a hook; the options after it describe that hook. deploy
+ * Each --hook starts a hook; the options after it describe that hook. register
+ * asks for threads TID... as threads of syrup_ctl's own process (syrupd
+ * refuses any other process's). deploy
  * prints the new deployment's id, map-get the value (a u32 or u64 in the
  * machine's byte order, 8 bytes unless --value-size says 4).
  *
@@ -38,12 +43,15 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: %s [--socket P] deploy POLICY.c --hook H --port N [--proto udp|tcp] [--netns NS]\n"
 		"                 [--interface IF] [--cpus 0,1,...] [--hook H ...]\n"
+		"       %s [--socket P] deploy POLICY.c --hook thread --pid PID|--cgroup PATH\n"
+		"                 [--threads all|registered] [--cpus 0,1,...]\n"
 		"       %s [--socket P] replace ID POLICY.c\n"
 		"       %s [--socket P] remove ID\n"
 		"       %s [--socket P] map-get ID MAP KEY_U32 [--value-size 4|8]\n"
 		"       %s [--socket P] map-set ID MAP KEY_U32 VALUE_U64 [--value-size 4|8]\n"
-		"       %s [--socket P] map-delete ID MAP KEY_U32\n",
-		prog, prog, prog, prog, prog, prog);
+		"       %s [--socket P] map-delete ID MAP KEY_U32\n"
+		"       %s [--socket P] register|unregister ID TID...\n",
+		prog, prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -79,6 +87,9 @@ int main(int argc, char **argv)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "value-size", required_argument, NULL, 'v' },
+		{ "pid", required_argument, NULL, 'd' },
+		{ "cgroup", required_argument, NULL, 'g' },
+		{ "threads", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct sy_hook hooks[MAX_HOOKS];
@@ -94,7 +105,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		struct sy_hook *h = nhooks ? &hooks[nhooks - 1] : NULL;
 
-		if (opt != '?' && strchr("pPnic", opt) && !h) {
+		if (opt != '?' && strchr("pPnicdgt", opt) && !h) {
 			for (const struct option *o = opts; o->name; o++)
 				if (o->val == opt)
 					fprintf(stderr, "%s: --%s describes a hook: put it after --hook\n", prog, o->name);
@@ -111,6 +122,9 @@ int main(int argc, char **argv)
 		case 'P': h->protocol = optarg; break;
 		case 'n': h->netns = optarg; break;
 		case 'i': h->interface = optarg; break;
+		case 'd': h->pid = parse_num("--pid", optarg, 4194304); break;
+		case 'g': h->cgroup = optarg; break;
+		case 't': h->threads = optarg; break;
 		case 'c':
 			h->cpus = cpus[nhooks - 1];
 			h->ncpus = 0;
@@ -139,6 +153,7 @@ int main(int argc, char **argv)
 	    : !strcmp(cmd, "remove") ? nargs != 1
 	    : !strcmp(cmd, "map-get") || !strcmp(cmd, "map-delete") ? nargs != 3
 	    : !strcmp(cmd, "map-set") ? nargs != 4
+	    : !strcmp(cmd, "register") || !strcmp(cmd, "unregister") ? nargs < 2 || nargs > 1 + MAX_CPUS
 	    : 1)
 		usage();
 	if (nhooks && strcmp(cmd, "deploy"))
@@ -167,6 +182,12 @@ int main(int argc, char **argv)
 			printf("%llu\n", value_size == 8 ? (unsigned long long)v64 : (unsigned long long)v32);
 	} else if (!strcmp(cmd, "map-set")) {
 		r = sy_map_set(c, argv[0], argv[1], &key, sizeof(key), value, value_size);
+	} else if (!strcmp(cmd, "register") || !strcmp(cmd, "unregister")) {
+		pid_t tids[MAX_CPUS];
+		for (int i = 1; i < nargs; i++)
+			tids[i - 1] = parse_num("thread id", argv[i], 4194304);
+		r = cmd[0] == 'r' ? sy_register_threads(c, argv[0], tids, nargs - 1)
+				  : sy_unregister_threads(c, argv[0], tids, nargs - 1);
 	} else {
 		r = sy_map_delete(c, argv[0], argv[1], &key, sizeof(key));
 	}

@@ -26,8 +26,9 @@ public record DeploymentView(String id, Owner owner, Policy policy, List<Target>
     /**
      * What the thread backend did: which backend ("affinity" or "sched_ext"), decisions received,
      * applied and skipped, threads held away from their original CPUs, and the event-to-decision
-     * latency of recent moves in microseconds (-1 when there were none).
+     * latency of recent moves in microseconds (-1 when there were none); which threads the target
+     * schedules ("all" of its cgroup, or the "registered" ones) and how many are registered.
      */
     public record Threads(String backend, long events, long moved, long skipped, int threads,
-                          double latencyP50Us, double latencyP99Us) {}
+                          double latencyP50Us, double latencyP99Us, String selection, int registered) {}
 }

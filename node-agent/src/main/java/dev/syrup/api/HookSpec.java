@@ -5,10 +5,16 @@ import java.util.List;
 
 /** Where to attach: see docs/protocol.md (Hook). Absent fields take their defaults. */
 public record HookSpec(String hook, Integer port, String protocol, String netns,
-                       @JsonProperty("interface") String iface, List<Integer> cpus, Integer pid, String cgroup) {
+                       @JsonProperty("interface") String iface, List<Integer> cpus, Integer pid, String cgroup,
+                       String threads) {
+    /** The thread hook schedules every thread of its cgroup. */
+    public static final String ALL_THREADS = "all";
+    /** The thread hook schedules only the threads the application registers (thread.register). */
+    public static final String REGISTERED_THREADS = "registered";
+
     /** A network hook's spec. */
     public HookSpec(String hook, Integer port, String protocol, String netns, String iface, List<Integer> cpus) {
-        this(hook, port, protocol, netns, iface, cpus, null, null);
+        this(hook, port, protocol, netns, iface, cpus, null, null, null);
     }
 
     public static HookSpec socketSelect(int port, String protocol, String netns) {
@@ -24,6 +30,14 @@ public record HookSpec(String hook, Integer port, String protocol, String netns,
      * v2 root, or under its mount point); cpus null: the CPUs the application may run on.
      */
     public static HookSpec thread(Integer pid, String cgroup, List<Integer> cpus) {
-        return new HookSpec("thread", null, null, null, null, cpus, pid, cgroup);
+        return new HookSpec("thread", null, null, null, null, cpus, pid, cgroup, null);
+    }
+
+    /**
+     * The thread hook for only the threads the application registers (thread.register) among those
+     * of process pid's cgroup, or of cgroup.
+     */
+    public static HookSpec registeredThreads(Integer pid, String cgroup, List<Integer> cpus) {
+        return new HookSpec("thread", null, null, null, null, cpus, pid, cgroup, REGISTERED_THREADS);
     }
 }

@@ -5,7 +5,13 @@ import java.util.List;
 
 /** One request to syrupd; which fields apply depends on op (docs/protocol.md). */
 public record Request(String op, PolicyText policy, List<HookSpec> hooks, String id, String map, String key,
-                      String value, Boolean force) {
+                      String value, Boolean force, List<Integer> tids) {
+    /** A request without "tids" (every op but thread.register and thread.unregister). */
+    public Request(String op, PolicyText policy, List<HookSpec> hooks, String id, String map, String key,
+                   String value, Boolean force) {
+        this(op, policy, hooks, id, map, key, value, force, null);
+    }
+
     public static Request deploy(PolicyText policy, List<HookSpec> hooks) {
         return new Request("deploy", policy, hooks, null, null, null, null, null);
     }
@@ -25,6 +31,11 @@ public record Request(String op, PolicyText policy, List<HookSpec> hooks, String
     /** op is one of map.get, map.set, map.delete, map.dump; key and value are hex or null. */
     public static Request map(String op, String id, String map, String key, String value, boolean force) {
         return new Request(op, null, null, id, map, key, value, force ? true : null);
+    }
+
+    /** thread.register or thread.unregister: threads (ids as the caller's process sees them) of deployment id. */
+    public static Request threads(String op, String id, List<Integer> tids) {
+        return new Request(op, null, null, id, null, null, null, null, List.copyOf(tids));
     }
 
     @JsonIgnore

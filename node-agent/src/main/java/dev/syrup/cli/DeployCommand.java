@@ -42,6 +42,11 @@ public final class DeployCommand extends SyrupCommand {
             description = "thread: schedule the threads of this cgroup v2 (a path below the v2 root, or under its mount point)")
     String cgroup;
 
+    @Option(names = "--threads", paramLabel = "all|registered",
+            description = "thread: schedule every thread of the cgroup (all, the default) or only the threads its "
+                    + "processes register through the client libraries (registered)")
+    String threads;
+
     @Option(names = {"--proto", "--protocol"}, paramLabel = "udp|tcp", converter = Converters.ProtocolName.class,
             description = "The port's protocol (default: udp)")
     Protocol protocol;
@@ -80,8 +85,11 @@ public final class DeployCommand extends SyrupCommand {
         if (thread && (pid == null) == (cgroup == null)) {
             throw usage("--hook thread needs --pid or --cgroup (one of them)");
         }
-        if (!thread && (pid != null || cgroup != null)) {
-            throw usage("--pid and --cgroup apply only to --hook thread");
+        if (!thread && (pid != null || cgroup != null || threads != null)) {
+            throw usage("--pid, --cgroup and --threads apply only to --hook thread");
+        }
+        if (threads != null && !threads.equals(HookSpec.ALL_THREADS) && !threads.equals(HookSpec.REGISTERED_THREADS)) {
+            throw usage("--threads is all or registered, not " + threads);
         }
         boolean xdp = hooks.contains(Hook.XDP_CPU);
         if (xdp && iface == null) {
@@ -99,7 +107,8 @@ public final class DeployCommand extends SyrupCommand {
             specs.add(switch (h) {
                 case SOCKET_SELECT -> HookSpec.socketSelect(port, proto, netns);
                 case XDP_CPU -> HookSpec.xdpCpu(port, proto, netns, iface, cpus);
-                case THREAD -> HookSpec.thread(pid, cgroup, cpus);
+                case THREAD -> HookSpec.REGISTERED_THREADS.equals(threads)
+                        ? HookSpec.registeredThreads(pid, cgroup, cpus) : HookSpec.thread(pid, cgroup, cpus);
             });
         }
         return specs;

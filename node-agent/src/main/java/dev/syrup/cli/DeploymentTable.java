@@ -1,6 +1,7 @@
 package dev.syrup.cli;
 
 import dev.syrup.api.DeploymentView;
+import dev.syrup.api.HookSpec;
 import dev.syrup.api.DeploymentView.Target;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +37,9 @@ final class DeploymentTable {
     static String target(Target t) {
         if (t.cgroup() != null) {
             return "cgroup:" + t.cgroup() + " cpus=" + t.cpus().stream().map(String::valueOf).collect(Collectors.joining(","))
-                    + (t.threads() == null ? "" : " " + t.threads().backend());
+                    + (t.threads() == null ? "" : " " + t.threads().backend()
+                    + (HookSpec.REGISTERED_THREADS.equals(t.threads().selection())
+                            ? " registered=" + t.threads().registered() : ""));
         }
         String where = netns(t.netns()) + (t.iface() == null ? "" : ":" + t.iface());
         return t.protocol() + "/" + t.port() + "@" + where;

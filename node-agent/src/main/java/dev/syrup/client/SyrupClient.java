@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,6 +115,43 @@ public final class SyrupClient implements AutoCloseable {
 
     /** syrupd's status object (docs/protocol.md, status). */
     public JsonNode status() { return call(Request.status()); }
+
+    // Threads of this process, registered with a deployment made with HookSpec.registeredThreads.
+
+    /**
+     * registerThreads adds threads of this process (their native ids, see {@link #currentTid()}) to
+     * deployment id's registered threads, all or none; returns how many the deployment holds now.
+     */
+    public int registerThreads(String id, Collection<Integer> tids) {
+        return field(call(Request.threads("thread.register", id, List.copyOf(tids))), "registered").asInt();
+    }
+
+    /** registerCurrentThread registers the calling (platform) thread with deployment id. */
+    public int registerCurrentThread(String id) { return registerThreads(id, List.of(currentTid())); }
+
+    /**
+     * unregisterThreads takes threads of this process out of deployment id's registered threads; they
+     * go back to the CPUs they had before the policy moved them. Returns how many remain registered.
+     */
+    public int unregisterThreads(String id, Collection<Integer> tids) {
+        return field(call(Request.threads("thread.unregister", id, List.copyOf(tids))), "registered").asInt();
+    }
+
+    /** unregisterCurrentThread unregisters the calling (platform) thread from deployment id. */
+    public int unregisterCurrentThread(String id) { return unregisterThreads(id, List.of(currentTid())); }
+
+    /**
+     * The calling thread's native id (what gettid() returns in it), read from /proc/thread-self. A
+     * virtual thread gets its carrier's, which changes: register platform threads only.
+     */
+    public static int currentTid() {
+        try {
+            Path self = Files.readSymbolicLink(Path.of("/proc/thread-self")); // "PID/task/TID"
+            return Integer.parseInt(self.getFileName().toString());
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read this thread's id from /proc/thread-self: " + e.getMessage(), e);
+        }
+    }
 
     // A deployment's maps. Keys and values are raw bytes in the machine's byte order.
 

@@ -30,6 +30,20 @@ final class Authorizer {
                 + (peer.isRoot() ? " (root may act on it with --force)" : ""));
     }
 
+    /**
+     * checkRegistrant: who may register threads of its own process with a deployment of registered
+     * threads (thread.register; the threads must also be in the deployment's cgroup). A deployment
+     * made by root (an administrator, the operator) takes the threads of any process in its cgroup;
+     * one made by a user takes only that user's (root's too).
+     */
+    static void checkRegistrant(String id, DeploymentRecord.Owner owner, PeerIdentity peer) {
+        if (peer.isRoot() || owner.uid() == 0 || owner.uid() == peer.uid()) {
+            return;
+        }
+        throw new ForbiddenException("deployment " + id + " belongs to uid " + owner.uid() + ": it takes the threads of"
+                + " that user's processes only; you are uid " + peer.uid());
+    }
+
     private static void checkThreads(ThreadTarget t, PeerIdentity peer) {
         String own = peer.cgroup();
         String want = t.cgroup().path();

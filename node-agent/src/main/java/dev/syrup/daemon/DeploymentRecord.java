@@ -1,5 +1,6 @@
 package dev.syrup.daemon;
 
+import dev.syrup.api.HookSpec;
 import dev.syrup.deploy.Deployment;
 import dev.syrup.hook.CgroupRef;
 import dev.syrup.hook.Hook;
@@ -44,10 +45,13 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
     public record PodBinding(String namespace, String nodeObject, String policy, String pod, String podUid, String sourceHash,
                              String hooks, String fingerprint) {}
 
-    /** A network target (netns .. iface) or a thread target (cgroup, cgroupId, cgroupLevel). */
+    /**
+     * A network target (netns .. iface) or a thread target (cgroup, cgroupId, cgroupLevel, and threads:
+     * "registered" when it schedules only registered threads; absent in records of earlier versions).
+     */
     public record Target(String hook, String netns, long netnsInode, String protocol, int port, String iface,
                          List<Integer> cpus, int executors, List<Integer> executorCpus, String cgroup, Long cgroupId,
-                         Integer cgroupLevel) {}
+                         Integer cgroupLevel, String threads) {}
 
     public static DeploymentRecord of(Deployment d, Owner owner) { return of(d, owner, null); }
 
@@ -56,13 +60,14 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
             HookConfig c = d.config(t);
             if (t instanceof ThreadTarget tt) {
                 return new Target(t.hook().cliName(), null, 0, null, 0, null, tt.cpus(), c.executors(), c.cpus(),
-                        tt.cgroup().path(), tt.cgroup().id(), tt.cgroup().level());
+                        tt.cgroup().path(), tt.cgroup().id(), tt.cgroup().level(),
+                        tt.registeredOnly() ? HookSpec.REGISTERED_THREADS : HookSpec.ALL_THREADS);
             }
             NetworkTarget n = (NetworkTarget) t;
             XdpCpuTarget x = t instanceof XdpCpuTarget xt ? xt : null;
             return new Target(t.hook().cliName(), n.netns().path().toString(), n.netns().inode(),
                     n.protocol().toString(), n.port(), x == null ? null : x.iface(), x == null ? List.of() : x.cpus(),
-                    c.executors(), c.cpus(), null, null, null);
+                    c.executors(), c.cpus(), null, null, null, null);
         }).toList();
         return new DeploymentRecord(d.id(), owner, d.policyName(), d.policyHash(), targets, binding);
     }
@@ -78,7 +83,8 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
             Hook hook = Hook.fromCliName(t.hook());
             HookTarget ht;
             if (hook == Hook.THREAD) {
-                ht = new ThreadTarget(new CgroupRef(t.cgroup(), t.cgroupId(), t.cgroupLevel()), t.cpus());
+                ht = new ThreadTarget(new CgroupRef(t.cgroup(), t.cgroupId(), t.cgroupLevel()), t.cpus(),
+                        HookSpec.REGISTERED_THREADS.equals(t.threads()));
             } else {
                 NetnsRef netns = new NetnsRef(Path.of(t.netns()), t.netnsInode());
                 ht = hook == Hook.SOCKET_SELECT

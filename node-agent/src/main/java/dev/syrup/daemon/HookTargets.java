@@ -26,8 +26,8 @@ final class HookTargets {
         if ("thread".equals(spec.hook())) {
             return ThreadTargets.of(spec, peer);
         }
-        if (spec.pid() != null || spec.cgroup() != null) {
-            throw new IllegalArgumentException(spec.hook() + " takes no \"pid\" or \"cgroup\" (they are for the thread hook)");
+        if (spec.pid() != null || spec.cgroup() != null || spec.threads() != null) {
+            throw new IllegalArgumentException(spec.hook() + " takes no \"pid\", \"cgroup\" or \"threads\" (they are for the thread hook)");
         }
         if (spec.port() == null) {
             throw new IllegalArgumentException("hook " + spec.hook() + " needs \"port\"");

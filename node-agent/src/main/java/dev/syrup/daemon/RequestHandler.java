@@ -129,8 +129,10 @@ final class RequestHandler {
             case "status": return status();
             case "map.get": case "map.set": case "map.delete": case "map.dump": return map(r, peer);
             case "map.pin": return mapPin(r, peer);
+            case "thread.register": case "thread.unregister": return threads(r, peer);
             default: throw new IllegalArgumentException("unknown op '" + r.op()
-                    + "' (deploy, replace, remove, list, status, map.get, map.set, map.delete, map.dump, map.pin)");
+                    + "' (deploy, replace, remove, list, status, map.get, map.set, map.delete, map.dump, map.pin,"
+                    + " thread.register, thread.unregister)");
         }
     }
 
@@ -273,6 +275,52 @@ final class RequestHandler {
             throw new IllegalArgumentException("map.pin needs \"map\"");
         }
         return Json.MAPPER.createObjectNode().put("path", deployer.mapPin(r.id(), r.map()).toString());
+    }
+
+    /**
+     * thread.register and thread.unregister: the caller adds threads of its own process to a
+     * deployment of registered threads, or takes them out (they go back to their original CPUs).
+     */
+    private JsonNode threads(Request r, PeerIdentity peer) {
+        if (r.id() == null) {
+            throw new IllegalArgumentException(r.op() + " needs \"id\"");
+        }
+        if (r.tids() == null || r.tids().isEmpty()) {
+            throw new IllegalArgumentException(r.op() + " needs \"tids\": the ids of threads of your process");
+        }
+        if (r.tids().size() > dev.syrup.hook.thread.ThreadAttacher.MAX_REGISTERED) {
+            throw new IllegalArgumentException("at most " + dev.syrup.hook.thread.ThreadAttacher.MAX_REGISTERED
+                    + " threads per request");
+        }
+        for (Integer tid : r.tids()) {
+            if (tid == null || tid <= 0) {
+                throw new IllegalArgumentException("\"tids\" are positive thread ids");
+            }
+        }
+        DeploymentRecord.Owner owner = owners.get(r.id());
+        if (owner == null) {
+            throw new NotFoundException("no deployment with id " + r.id());
+        }
+        dev.syrup.hook.ThreadTarget target = deployer.registeredThreadTarget(r.id());
+        Authorizer.checkRegistrant(r.id(), owner, peer);
+        Map<Integer, Integer> host = CallerThreads.resolve(peer.pid(), r.tids());
+        int now;
+        if (r.op().equals("thread.register")) {
+            Map<Integer, Integer> threads = new java.util.LinkedHashMap<>();
+            for (Map.Entry<Integer, Integer> t : host.entrySet()) {
+                if (!dev.syrup.hook.thread.Cgroups.contains(target.cgroup(), t.getValue())) {
+                    throw new ForbiddenException("thread " + t.getKey() + " is not in cgroup " + target.cgroup().path()
+                            + ", whose threads deployment " + r.id() + " schedules");
+                }
+                threads.put(t.getValue(), peer.pid());
+            }
+            now = deployer.registerThreads(r.id(), threads);
+        } else {
+            now = deployer.unregisterThreads(r.id(), host.values());
+        }
+        log.info((r.op().equals("thread.register") ? "registered" : "unregistered") + " threads " + host.values()
+                + " of pid " + peer.pid() + " with " + r.id());
+        return Json.MAPPER.createObjectNode().put("registered", now);
     }
 
     private DeploymentRecord.Owner owned(Request r, PeerIdentity peer) {

@@ -39,7 +39,15 @@ final class ThreadTargets {
             cgroup = Cgroups.of(spec.cgroup());
             allowed = cgroupCpus(cgroup);
         }
-        return new ThreadTarget(cgroup, spec.cpus() == null ? allowed : spec.cpus());
+        boolean registeredOnly;
+        if (spec.threads() == null || spec.threads().equals(HookSpec.ALL_THREADS)) {
+            registeredOnly = false;
+        } else if (spec.threads().equals(HookSpec.REGISTERED_THREADS)) {
+            registeredOnly = true;
+        } else {
+            throw new IllegalArgumentException("\"threads\" is \"all\" or \"registered\", not \"" + spec.threads() + "\"");
+        }
+        return new ThreadTarget(cgroup, spec.cpus() == null ? allowed : spec.cpus(), registeredOnly);
     }
 
     private static List<Integer> allowedCpus(int pid) {

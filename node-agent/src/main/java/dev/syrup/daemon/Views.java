@@ -1,6 +1,7 @@
 package dev.syrup.daemon;
 
 import dev.syrup.api.DeploymentView;
+import dev.syrup.api.HookSpec;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
 import dev.syrup.hook.DecisionStats;
@@ -28,7 +29,9 @@ final class Views {
             return new DeploymentView.Target(t.hook().cliName(), null, 0, null, null, d.config(t).cpus(),
                     d.config(t).executors(), s.perExecutor(), s.pass(), s.drop(), s.fallback(), tt.cgroup().path(),
                     new DeploymentView.Threads(ts.backend(), ts.events(), ts.moved(), ts.skipped(), ts.threads(),
-                            ts.latencyP50Us(), ts.latencyP99Us()));
+                            ts.latencyP50Us(), ts.latencyP99Us(),
+                            tt.registeredOnly() ? HookSpec.REGISTERED_THREADS : HookSpec.ALL_THREADS,
+                            deployer.registeredThreads(d.id(), tt)));
         }
         NetworkTarget n = (NetworkTarget) t;
         XdpCpuTarget x = t instanceof XdpCpuTarget xt ? xt : null;

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,15 +241,44 @@ public final class Deployer {
     /** What the thread backend did for the deployment's thread target. */
     public ThreadStats threadStats(String id) { return requireThreadBackend().stats(id); }
 
-    /**
-     * tidsOnly makes the deployment's thread target schedule only the threads registered in its
-     * tids map (or, with false, every thread of its cgroup again).
-     */
-    public synchronized void tidsOnly(String id, boolean only) {
+    /** The deployment's thread target, which must schedule registered threads only. */
+    public synchronized ThreadTarget registeredThreadTarget(String id) {
         Deployment d = require(id);
         ThreadTarget t = d.targets().stream().filter(ThreadTarget.class::isInstance).map(ThreadTarget.class::cast)
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("deployment " + id + " has no thread target"));
-        ThreadAttacher.setTidsOnly(layout.target(id, t), t, only);
+        if (!t.registeredOnly()) {
+            throw new IllegalArgumentException("deployment " + id + " schedules every thread of cgroup " + t.cgroup().path()
+                    + ": only a deployment of registered threads (\"threads\": \"registered\") takes registrations");
+        }
+        return t;
+    }
+
+    /**
+     * registerThreads adds threads (tid -> tgid of their process, as the agent sees them) to the
+     * deployment's registered threads, all or none; returns how many are registered now.
+     */
+    public synchronized int registerThreads(String id, Map<Integer, Integer> threads) {
+        ThreadTarget t = registeredThreadTarget(id);
+        return ThreadAttacher.register(layout.target(id, t), threads);
+    }
+
+    /**
+     * unregisterThreads takes threads out of the deployment's registered threads and returns each to
+     * its original scheduling; returns how many are registered now.
+     */
+    public synchronized int unregisterThreads(String id, Collection<Integer> tids) {
+        ThreadTarget t = registeredThreadTarget(id);
+        Path dir = layout.target(id, t);
+        for (int tid : tids) {
+            ThreadAttacher.unregister(dir, tid); // first: no new decision for it is published
+            threadBackend.release(id, tid);
+        }
+        return ThreadAttacher.registeredCount(dir);
+    }
+
+    /** How many threads are registered with the deployment's thread target (0 if it takes every thread). */
+    public int registeredThreads(String id, ThreadTarget t) {
+        return t.registeredOnly() ? ThreadAttacher.registeredCount(layout.target(id, t)) : 0;
     }
 
     private ThreadBackend requireThreadBackend() {

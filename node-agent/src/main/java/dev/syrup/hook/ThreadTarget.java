@@ -4,10 +4,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The threads of a cgroup v2 (and of the cgroups below it). Executor i is CPU cpus[i]; the policy
- * never moves a thread outside the CPUs the application itself allowed it.
+ * The threads of a cgroup v2 (and of the cgroups below it), or with registeredOnly only those of
+ * them the application registered. Executor i is CPU cpus[i]; the policy never moves a thread
+ * outside the CPUs the application itself allowed it.
  */
-public record ThreadTarget(CgroupRef cgroup, List<Integer> cpus) implements HookTarget {
+public record ThreadTarget(CgroupRef cgroup, List<Integer> cpus, boolean registeredOnly) implements HookTarget {
+    /** Every thread of the cgroup. */
+    public ThreadTarget(CgroupRef cgroup, List<Integer> cpus) {
+        this(cgroup, cpus, false);
+    }
+
     public ThreadTarget {
         Objects.requireNonNull(cgroup, "cgroup");
         cpus = List.copyOf(cpus);

@@ -45,6 +45,9 @@ class CliParsingTest {
         d = parsed(DeployCommand.class, "deploy", "scan_core.c", "--hook", "socket-select", "--hook", "thread",
                 "--port", "9000", "--cgroup", "/app");
         assertThat(d.hookSpecs()).containsExactly(HookSpec.socketSelect(9000, null, null), HookSpec.thread(null, "/app", null));
+        d = parsed(DeployCommand.class, "deploy", "pin.c", "--hook", "thread", "--pid", "42", "--cpus", "0",
+                "--threads", "registered");
+        assertThat(d.hookSpecs()).containsExactly(HookSpec.registeredThreads(42, null, List.of(0)));
     }
 
     @Test
@@ -52,8 +55,12 @@ class CliParsingTest {
         assertUsageError("--hook thread needs --pid or --cgroup", "deploy", "p.c", "--hook", "thread");
         assertUsageError("--hook thread needs --pid or --cgroup", "deploy", "p.c", "--hook", "thread", "--pid", "1",
                 "--cgroup", "/a");
-        assertUsageError("--pid and --cgroup apply only to --hook thread", "deploy", "p.c", "--hook", "socket-select",
-                "--port", "1", "--pid", "1");
+        assertUsageError("--pid, --cgroup and --threads apply only to --hook thread", "deploy", "p.c", "--hook",
+                "socket-select", "--port", "1", "--pid", "1");
+        assertUsageError("--pid, --cgroup and --threads apply only to --hook thread", "deploy", "p.c", "--hook",
+                "socket-select", "--port", "1", "--threads", "registered");
+        assertUsageError("--threads is all or registered", "deploy", "p.c", "--hook", "thread", "--pid", "1",
+                "--threads", "some");
         assertUsageError("apply only to the network hooks", "deploy", "p.c", "--hook", "thread", "--pid", "1",
                 "--port", "9000");
         assertUsageError("--cpus applies only to", "deploy", "p.c", "--hook", "socket-select", "--port", "1",

@@ -116,6 +116,35 @@ class ClibProtocolTest {
     }
 
     @Test
+    void aThreadHookCarriesPidCgroupAndThreadsAndNoPort() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("pin.c"), "x\n");
+        fake = FakeSyrupd.start(tmp.resolve("syrupd.sock"), request -> line(ok(DEPLOYMENT)));
+
+        Exec.Result r = ctl("deploy", policy.toString(), "--hook", "thread", "--pid", "4242", "--threads", "registered",
+                "--cpus", "0", "--hook", "thread", "--cgroup", "/app");
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        Request req = Json.MAPPER.readValue(fake.onlyRequest(), Request.class);
+        assertThat(req.hooks()).containsExactly(HookSpec.registeredThreads(4242, null, List.of(0)),
+                HookSpec.thread(null, "/app", null));
+    }
+
+    @Test
+    void registerAndUnregisterSendTheThreadIds() throws Exception {
+        fake = FakeSyrupd.start(tmp.resolve("syrupd.sock"), request -> line(ok("{\"registered\":2}")));
+
+        Exec.Result reg = ctl("register", "3f9c2a1b", "101", "102");
+        Exec.Result unreg = ctl("unregister", "3f9c2a1b", "102");
+
+        assertThat(reg.exitCode()).as(reg.stderr()).isZero();
+        assertThat(unreg.exitCode()).as(unreg.stderr()).isZero();
+        assertThat(Json.MAPPER.readValue(fake.nextRequest(), Request.class))
+                .isEqualTo(Request.threads("thread.register", "3f9c2a1b", List.of(101, 102)));
+        assertThat(Json.MAPPER.readValue(fake.nextRequest(), Request.class))
+                .isEqualTo(Request.threads("thread.unregister", "3f9c2a1b", List.of(102)));
+    }
+
+    @Test
     void aPolicyOfOneMebibyteIsSentWhole() throws Exception {
         StringBuilder sb = new StringBuilder();
         int bytes = 0;

@@ -25,14 +25,24 @@ public final class SpinThreads implements AutoCloseable {
     private final Process process;
     private final Path cgroupDir;
     private final List<Integer> workers = new ArrayList<>();
+    private final LineQueue out;
 
     private SpinThreads(Process process, Path cgroupDir) {
         this.process = process;
         this.cgroupDir = cgroupDir;
+        this.out = new LineQueue(process.getInputStream(), "spin_threads stdout");
     }
 
     /** start runs spin_threads with n workers in cgroup v2 group name (with cpus as its affinity, null: all). */
     public static SpinThreads start(String name, int n, List<Integer> cpus) {
+        return start(name, n, cpus, null, 0);
+    }
+
+    /**
+     * start runs spin_threads with n workers in cgroup v2 group name (with cpus as its affinity, null:
+     * all), as uid (0: root, the test's user), its client library talking to the syrupd at socket.
+     */
+    public static SpinThreads start(String name, int n, List<Integer> cpus, Path socket, int uid) {
         Path dir = Cgroups.v2Mount().resolve(name);
         try {
             Files.createDirectories(dir);
@@ -41,18 +51,25 @@ public final class SpinThreads implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(List.of("sh", "-c",
                 "echo $$ > " + dir.resolve("cgroup.procs") + " && exec \"$0\" \"$@\""));
+        if (uid != 0) {
+            cmd.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"));
+        }
         if (cpus != null) {
             cmd.addAll(List.of("taskset", "-c", String.join(",", cpus.stream().map(String::valueOf).toList())));
         }
-        cmd.addAll(List.of(TestApps.binary("spin_threads").toString(), Integer.toString(n), "2000", "1000"));
+        cmd.addAll(List.of(binaryFor(uid).toString(), Integer.toString(n), "2000", "1000"));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+            if (socket != null) {
+                pb.environment().put("SYRUP_SOCKET", socket.toString());
+            }
+            p = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         SpinThreads app = new SpinThreads(p, dir);
-        LineQueue out = new LineQueue(p.getInputStream(), "spin_threads stdout");
+        LineQueue out = app.out;
         try {
             for (String line; !"ready".equals(line = out.next(START)); ) {
                 if (line == null) {
@@ -66,6 +83,46 @@ public final class SpinThreads implements AutoCloseable {
             throw e;
         }
         return app;
+    }
+
+    /**
+     * The binary, for uid: another user may not reach the checkout (under /root), so it runs a copy
+     * in a directory anyone can enter.
+     */
+    private static Path binaryFor(int uid) {
+        Path binary = TestApps.binary("spin_threads");
+        if (uid == 0) {
+            return binary;
+        }
+        try {
+            Path dir = Files.createTempDirectory("syrup-spin");
+            dir.toFile().setExecutable(true, false);
+            dir.toFile().setReadable(true, false);
+            Path copy = Files.copy(binary, dir.resolve("spin_threads"));
+            copy.toFile().setExecutable(true, false);
+            copy.toFile().setReadable(true, false);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * command sends one line to the application's stdin ("register ID K...", "unregister ID K...",
+     * "register-tid ID TID") and returns its answer: "ok" or "error KIND MESSAGE".
+     */
+    public String command(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String answer = out.next(Duration.ofSeconds(60));
+        if (answer == null) {
+            throw new IllegalStateException("spin_threads exited");
+        }
+        return answer;
     }
 
     public long pid() { return process.pid(); }

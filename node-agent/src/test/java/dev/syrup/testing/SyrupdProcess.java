@@ -42,12 +42,25 @@ public final class SyrupdProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // The socket file appears at bind(), before listen(): wait until a connection is accepted.
         Instant deadline = Instant.now().plusSeconds(30);
-        while (!Files.exists(socket)) {
+        while (!accepts(socket)) {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("syrupd did not start:\n" + log());
             }
             sleep(20);
+        }
+    }
+
+    private static boolean accepts(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

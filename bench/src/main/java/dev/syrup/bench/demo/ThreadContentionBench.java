@@ -19,11 +19,14 @@ import java.util.Locale;
 /**
  * The thread hook's fallback (affinity) backend under CPU contention. A spinning hog process, pinned
  * to CPU 1 (a batch job with a cpuset of its own), shares the machine with the GET/SCAN key-value
- * server. Rounds alternate between Linux's placement and pin_per_worker.c deployed at the thread
- * hook with CPU 0 as its only executor (the server's threads keep off the hog's CPU); each round
- * measures GET p99 at the same offered load. Then the event-to-decision latency of the backend:
- * spin_threads workers whose CPU the bench flips through the policy's map, the backend's p50/p99 from
- * BPF timestamp to the return of sched_setaffinity.
+ * server. Rounds alternate between two fresh servers: one left to Linux's placement, and one started
+ * with --thread-policy pin_per_worker.c --thread-cpus 0, which deploys the policy for the registered
+ * threads of its cgroup and registers its four worker threads only: the workers keep off the hog's
+ * CPU, the JVM's other threads (garbage collector, compiler) stay where Linux puts them. Each round
+ * warms the server up and measures GET p99 at the same offered load; the order of the two alternates
+ * from round to round. Then the event-to-decision latency of the backend: spin_threads workers whose
+ * CPU the bench flips through the policy's map, the backend's p50/p99 from BPF timestamp to the
+ * return of sched_setaffinity.
  */
 public final class ThreadContentionBench {
     private static final int PORT = 7200;
@@ -36,7 +39,7 @@ public final class ThreadContentionBench {
     private final Path pinRoot = Path.of("/sys/fs/bpf/syrup-bench-thread");
     private final double rate = Double.parseDouble(System.getProperty("syrup.bench.rate", "3000"));
     private final int seconds = Integer.getInteger("syrup.bench.seconds", 8);
-    private final int rounds = Integer.getInteger("syrup.bench.rounds", 3);
+    private final int rounds = Integer.getInteger("syrup.bench.rounds", 5);
     private final int flips = Integer.getInteger("syrup.bench.flips", 400);
     private final List<AutoCloseable> children = new ArrayList<>();
 
@@ -50,41 +53,75 @@ public final class ThreadContentionBench {
         Files.createDirectories(out);
         System.out.printf(Locale.ROOT, "thread hook under contention: hog on CPU 1, %.0f rps offered, 10%% SCAN, %d s per round, %d rounds%n",
                 rate, seconds, rounds);
+        System.out.println("load average before: " + loadAverage());
         ChildProcess syrupd = ChildProcess.java("syrupd", "dev.syrup.cli.Syrup", List.of("daemon",
                 "--socket", socket().toString(), "--pin-root", pinRoot.toString(), "--state-dir", out.resolve("state").toString()));
         children.add(syrupd);
         syrupd.await("listening on", Duration.ofSeconds(60));
         children.add(ChildProcess.command("hog", List.of("taskset", "-c", "1", testapps.resolve("spin_threads").toString(),
                 "1", "1000000", "0")));
-        ChildProcess server = ChildProcess.javaInCgroup("kvserver", cgroupDir(SERVER_CGROUP), "dev.syrup.examples.kvserver.KvServer",
-                List.of("--port", Integer.toString(PORT), "--workers", "4", "--addr", "127.0.0.1", "--get-us", "10",
-                        "--scan-us", "1000"));
-        children.add(server);
-        server.await("READY", Duration.ofSeconds(60));
 
         double[] linux = new double[rounds];
-        double[] pinned = new double[rounds];
+        double[] registered = new double[rounds];
         try (SyrupClient syrup = SyrupClient.connect(socket())) {
-            point(); // warm-up: JIT of the server and the load generator
             for (int i = 0; i < rounds; i++) {
-                linux[i] = point();
-                DeploymentView d = syrup.deploy(examples.resolve("policies/pin_per_worker.c"),
-                        List.of(HookSpec.thread(null, "/" + SERVER_CGROUP, List.of(0))));
-                Thread.sleep(500);
-                pinned[i] = point();
-                syrup.remove(d.id());
-                System.out.printf(Locale.ROOT, "  round %d: GET p99 linux %.0f us, thread policy %.0f us%n", i + 1, linux[i], pinned[i]);
+                boolean linuxFirst = i % 2 == 0;
+                for (int j = 0; j < 2; j++) {
+                    if ((j == 0) == linuxFirst) {
+                        linux[i] = serve(syrup, false);
+                    } else {
+                        registered[i] = serve(syrup, true);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "  round %d (%s first): GET p99 linux %.0f us, workers registered %.0f us%n",
+                        i + 1, linuxFirst ? "linux" : "registered", linux[i], registered[i]);
             }
-            double l = median(linux), p = median(pinned);
-            System.out.printf(Locale.ROOT, "GET p99 (median of %d rounds): linux %.0f us, pin_per_worker on CPU 0 %.0f us, ratio %.2fx%n",
+            double l = median(linux), p = median(registered);
+            System.out.printf(Locale.ROOT, "GET p99 (median of %d rounds): linux %.0f us, registered workers on CPU 0 %.0f us, ratio %.2fx%n",
                     rounds, l, p, l / p);
             latency(syrup);
         }
+        System.out.println("load average after: " + loadAverage());
     }
 
-    private double point() throws Exception {
+    /**
+     * serve starts a server (with its workers registered under pin_per_worker.c on CPU 0, or not),
+     * warms it up, measures GET p99 and stops it.
+     */
+    private double serve(SyrupClient syrup, boolean register) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(PORT), "--workers", "4", "--addr", "127.0.0.1",
+                "--get-us", "10", "--scan-us", "1000", "--socket", socket().toString()));
+        if (register) {
+            args.addAll(List.of("--thread-policy", examples.resolve("policies/pin_per_worker.c").toString(),
+                    "--thread-cpus", "0"));
+        }
+        try (ChildProcess server = ChildProcess.javaInCgroup("kvserver", cgroupDir(SERVER_CGROUP),
+                "dev.syrup.examples.kvserver.KvServer", args)) {
+            String id = register ? server.await("THREADS ", Duration.ofSeconds(120)).split(" ")[1] : null;
+            server.await("READY", Duration.ofSeconds(120));
+            point(Math.max(2, seconds / 4)); // warm-up: JIT of the server and the load generator
+            double p99 = point(seconds);
+            if (id != null) {
+                DeploymentView.Threads t = syrup.list().stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow()
+                        .targets().get(0).threads();
+                System.out.printf(Locale.ROOT, "    registered: %d threads, %d moved, %d skipped%n",
+                        t.registered(), t.moved(), t.skipped());
+            }
+            return p99;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private double point(int secs) throws Exception {
         LoadGenerator.Result r = LoadGenerator.run(LoadGenerator.Config.of(new InetSocketAddress("127.0.0.1", PORT), rate,
-                Duration.ofSeconds(seconds)).withScanFraction(0.1).withSeed(42));
+                Duration.ofSeconds(secs)).withScanFraction(0.1).withSeed(42));
         return r.get().p99Micros();
     }
 

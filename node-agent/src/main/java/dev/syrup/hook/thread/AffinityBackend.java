@@ -58,6 +58,14 @@ public final class AffinityBackend implements ThreadBackend {
     }
 
     @Override
+    public void release(String id, int tid) {
+        AffinityEnforcer e = enforcers.get(id);
+        if (e != null) {
+            e.release(tid);
+        }
+    }
+
+    @Override
     public void discard(String id) {
         AffinityEnforcer.restore(TouchedThreads.load(stateDir, id, "?"), log);
     }

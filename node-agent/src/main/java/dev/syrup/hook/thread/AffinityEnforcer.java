@@ -20,8 +20,9 @@ import java.util.function.Consumer;
 /**
  * The affinity backend for one deployment: a thread that reads the deployment's ring buffer and
  * restricts each thread to the CPU its policy chose, with sched_setaffinity. It moves a thread only
- * if it is still in the deployment's cgroup, only to a CPU the application allowed it, and only if
- * it is not there already; it remembers each thread's original CPUs (on disk) to put them back.
+ * if it is still in the deployment's cgroup (and, for a deployment of registered threads, still
+ * registered), only to a CPU the application allowed it, and only if it is not there already; it
+ * remembers each thread's original CPUs (on disk) to put them back.
  */
 final class AffinityEnforcer {
     private static final int POLL_MS = 100;
@@ -43,6 +44,10 @@ final class AffinityEnforcer {
     private long latencyCount;
     private volatile boolean running = true;
     private final Thread reader;
+    /** The registered threads (tid -> tgid), for a target of registered threads only; else null. */
+    private final BpfMap registered;
+    /** Held while a decision is applied and while an unregistered thread is put back: one never undoes the other. */
+    private final Object moving = new Object();
 
     AffinityEnforcer(String id, ThreadTarget target, Path targetDir, Path cpuMap, TouchedThreads touched,
                      Consumer<String> log) {
@@ -52,12 +57,17 @@ final class AffinityEnforcer {
         this.cpuMap = cpuMap;
         this.touched = touched;
         this.log = log;
+        this.registered = target.registeredOnly()
+                ? new BpfMap(Bpf.open(targetDir.resolve(ThreadAttacher.TIDS_PIN))) : null;
         Fd ring = Bpf.open(targetDir.resolve(ThreadAttacher.EVENTS_PIN));
         ThreadEvents events;
         try {
             events = ThreadEvents.open(ring, BATCH);
         } catch (RuntimeException e) {
             ring.close();
+            if (registered != null) {
+                registered.close();
+            }
             throw e;
         }
         this.reader = new Thread(() -> run(ring, events), "syrup-thread-" + id);
@@ -86,7 +96,22 @@ final class AffinityEnforcer {
             return;
         }
         seen.add(tid);
+        synchronized (moving) {
+            apply(e, tid);
+        }
+    }
+
+    private void apply(ThreadEvents.Event e, int tid) {
         try {
+            if (registered != null) {
+                // A decision made before the thread was unregistered comes too late.
+                byte[] tgid = registered.lookup(BpfMap.u32(tid)).orElse(null);
+                if (tgid == null || java.nio.ByteBuffer.wrap(tgid).order(java.nio.ByteOrder.nativeOrder()).getInt() != e.pid()) {
+                    forgetDecision(tid); // so that a new registration publishes one again
+                    skipped.incrementAndGet();
+                    return;
+                }
+            }
             OptionalLong start = ProcTask.startTime(tid);
             if (start.isEmpty() || !Cgroups.contains(target.cgroup(), tid)) {
                 skipped.incrementAndGet(); // gone, or no longer the application's
@@ -133,6 +158,45 @@ final class AffinityEnforcer {
             reader.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (registered != null && !reader.isAlive()) {
+            registered.close();
+        }
+    }
+
+    /**
+     * release puts an unregistered thread back on the CPUs it had before this deployment moved it
+     * (the caller has taken it out of the registered threads first) and forgets its decision, so a
+     * new registration publishes one again.
+     */
+    void release(int tid) {
+        synchronized (moving) {
+            TouchedThreads.Entry original = touched.get(tid);
+            if (original != null) {
+                OptionalLong start = ProcTask.startTime(tid);
+                if (start.isPresent() && start.getAsLong() == original.startTime()) {
+                    try {
+                        Affinity.set(tid, original.mask());
+                    } catch (BpfException e) {
+                        if (e.errno() != ESRCH) {
+                            log.accept("thread deployment " + id + ": restoring the CPUs of thread " + tid + " failed: "
+                                    + e.getMessage());
+                        }
+                    }
+                }
+                touched.forget(tid);
+            }
+            seen.remove(tid);
+            forgetDecision(tid);
+        }
+    }
+
+    /** Drops tid's published decision from the node-wide tid -> CPU map. */
+    private void forgetDecision(int tid) {
+        if (Files.exists(cpuMap)) {
+            try (BpfMap map = new BpfMap(Bpf.open(cpuMap))) {
+                map.delete(BpfMap.u32(tid));
+            }
         }
     }
 

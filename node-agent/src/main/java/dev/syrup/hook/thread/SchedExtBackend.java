@@ -1,5 +1,7 @@
 package dev.syrup.hook.thread;
 
+import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.BpfMap;
 import dev.syrup.deploy.PinLayout;
 import dev.syrup.hook.ThreadTarget;
 import dev.syrup.policy.Sdk;
@@ -93,6 +95,20 @@ public final class SchedExtBackend implements ThreadBackend {
     }
 
     /** Nothing is recorded: a deployment's threads left SCHED_EXT run in the fair class with no scheduler. */
+    /**
+     * The unregistered thread loses its decided CPU, so the scheduler dispatches it to any CPU from the
+     * global queue; it stays in the sched_ext class while the deployment lasts (a rescan would switch it
+     * back), and returns to SCHED_OTHER with the others when the deployment is removed.
+     */
+    @Override
+    public synchronized void release(String id, int tid) {
+        if (Files.exists(cpuMap)) {
+            try (BpfMap decisions = new BpfMap(Bpf.open(cpuMap))) {
+                decisions.delete(BpfMap.u32(tid));
+            }
+        }
+    }
+
     @Override
     public void discard(String id) {}
 

@@ -26,7 +26,7 @@ import java.util.Map;
  * TARGET/link_NAME    one link per tracepoint program
  * TARGET/stats        decision counters, as at every hook
  * TARGET/filter       struct syrup_thread_filter: the cgroup, and whether only registered tids count
- * TARGET/tids         registered tids (tid -> 1)
+ * TARGET/tids         registered threads (tid -> the tgid of its process)
  * TARGET/events       ring buffer of changed decisions (struct syrup_thread_event)
  * ROOT/threads/thread_cpu   tid -> CPU of every thread deployment (one map for the node)
  * </pre>
@@ -96,7 +96,7 @@ public final class ThreadAttacher {
         Bpffs.mkdirs(targetDir);
         try {
             try (BpfMap filter = policy.map(FILTER_MAP)) {
-                filter.update(BpfMap.u32(0), filter(target, false));
+                filter.update(BpfMap.u32(0), filter(target, target.registeredOnly()));
             }
             pinMap(policy, STATS_MAP, targetDir.resolve(STATS_PIN));
             pinMap(policy, FILTER_MAP, targetDir.resolve(FILTER_PIN));
@@ -150,10 +150,46 @@ public final class ThreadAttacher {
                 && PROGRAMS.stream().allMatch(p -> Files.exists(targetDir.resolve(linkPin(p))));
     }
 
-    /** tidsOnly: schedule only the threads the application registered (thread.register). */
-    public static void setTidsOnly(Path targetDir, ThreadTarget target, boolean tidsOnly) {
-        try (BpfMap filter = new BpfMap(Bpf.open(targetDir.resolve(FILTER_PIN)))) {
-            filter.update(BpfMap.u32(0), filter(target, tidsOnly));
+    /** At most this many registered threads per deployment (SYRUP_THREAD_MAX_REGISTERED). */
+    public static final int MAX_REGISTERED = 4096;
+    private static final int E2BIG = 7;
+
+    /**
+     * register adds threads (tid -> tgid of their process) to the target's registered threads, all
+     * or none; it returns how many are registered now.
+     */
+    public static int register(Path targetDir, Map<Integer, Integer> threads) {
+        try (BpfMap tids = new BpfMap(Bpf.open(targetDir.resolve(TIDS_PIN)))) {
+            List<Integer> added = new java.util.ArrayList<>();
+            try {
+                for (Map.Entry<Integer, Integer> t : threads.entrySet()) {
+                    if (tids.lookup(BpfMap.u32(t.getKey())).isEmpty()) {
+                        added.add(t.getKey());
+                    }
+                    tids.update(BpfMap.u32(t.getKey()), BpfMap.u32(t.getValue()));
+                }
+            } catch (dev.syrup.bpf.BpfException e) {
+                added.forEach(tid -> tids.delete(BpfMap.u32(tid)));
+                if (e.errno() == E2BIG) {
+                    throw new IllegalArgumentException("a deployment has at most " + MAX_REGISTERED + " registered threads");
+                }
+                throw e;
+            }
+            return tids.keys().size();
+        }
+    }
+
+    /** unregister removes tid from the target's registered threads; false if it was not registered. */
+    public static boolean unregister(Path targetDir, int tid) {
+        try (BpfMap tids = new BpfMap(Bpf.open(targetDir.resolve(TIDS_PIN)))) {
+            return tids.delete(BpfMap.u32(tid));
+        }
+    }
+
+    /** The number of threads registered with the target. */
+    public static int registeredCount(Path targetDir) {
+        try (BpfMap tids = new BpfMap(Bpf.open(targetDir.resolve(TIDS_PIN)))) {
+            return tids.keys().size();
         }
     }
 

@@ -29,6 +29,12 @@ public interface ThreadBackend extends AutoCloseable {
     /** stop ends enforcing and returns every thread the deployment touched to its original scheduling. */
     void stop(String id);
 
+    /**
+     * release returns thread tid, just unregistered from deployment id (a target of registered
+     * threads), to its original scheduling.
+     */
+    void release(String id, int tid);
+
     /** discard returns the threads an earlier agent touched for deployment id, which is gone. */
     void discard(String id);
 

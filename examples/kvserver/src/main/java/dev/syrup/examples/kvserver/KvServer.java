@@ -10,8 +10,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +25,14 @@ import picocli.CommandLine.Mixin;
  * its own port through syrupd (as an application calls syrup_deploy_policy in the paper) and, if
  * the policy keeps per-worker counters, takes each request off them when it is done.
  *
- * <p>Prints {@code DEPLOYED <id>} (with --policy), then {@code READY port=P workers=W pid=PID}.
- * SIGTERM or SIGINT removes the deployment and stops it.
+ * <p>With --thread-policy (or --register-threads ID) the workers, and no other thread of the JVM (not
+ * its garbage collector's, not its compiler's), are scheduled by a thread policy: the server deploys it
+ * for the registered threads of its own cgroup, and registers each worker's native thread id, as an
+ * application calls the client library in the paper.
+ *
+ * <p>Prints {@code DEPLOYED <id>} (with --policy), {@code THREADS <id> registered=N} (with
+ * --thread-policy or --register-threads), then {@code READY port=P workers=W pid=PID}. SIGTERM or
+ * SIGINT removes the deployments and stops it.
  */
 @Command(name = "kvserver", mixinStandardHelpOptions = true, version = "kvserver (Syrup example) 0.1.0",
         description = "GET/SCAN key-value server over UDP, one SO_REUSEPORT socket per worker.")
@@ -53,10 +61,22 @@ public final class KvServer implements Callable<Integer> {
         WorkerState state = options.policy == null ? WorkerState.none() : deployPolicy();
 
         List<Thread> threads = new ArrayList<>();
+        int[] tids = new int[sockets.size()];
+        CountDownLatch started = new CountDownLatch(sockets.size());
         for (int i = 0; i < sockets.size(); i++) {
-            Thread t = new Thread(new Worker(i, sockets.get(i), options, state), "worker-" + i);
+            Worker w = new Worker(i, sockets.get(i), options, state);
+            int k = i;
+            Thread t = new Thread(() -> {
+                tids[k] = SyrupClient.currentTid();
+                started.countDown();
+                w.run();
+            }, "worker-" + i);
             threads.add(t);
             t.start();
+        }
+        started.await();
+        if (options.threadPolicy != null || options.registerThreads != null) {
+            registerWorkers(tids);
         }
         System.out.println("READY port=" + options.port + " workers=" + options.workers
                 + " pid=" + ProcessHandle.current().pid());
@@ -98,6 +118,27 @@ public final class KvServer implements Callable<Integer> {
         // Mapped for the life of the process: workers write to it until the JVM is gone.
         System.err.println("kvserver: publishing worker state in map " + WorkerState.MAP + " of " + d.id());
         return WorkerState.publishing(map, options.workers);
+    }
+
+    /**
+     * Has the worker threads scheduled by a thread policy: deploys --thread-policy for the registered
+     * threads of this server's cgroup (removed when the JVM exits), or takes --register-threads'
+     * deployment, and registers the workers' thread ids with it.
+     */
+    private void registerWorkers(int[] tids) {
+        SyrupClient syrup = SyrupClient.connect(options.syrupSocket());
+        String id = options.registerThreads;
+        if (id == null) {
+            int self = (int) ProcessHandle.current().pid();
+            DeploymentView d = syrup.deploy(options.threadPolicy,
+                    List.of(HookSpec.registeredThreads(self, null, options.threadCpus)));
+            id = d.id();
+            String deployed = id;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> remove(syrup, deployed), "remove thread deployment"));
+        }
+        int registered = syrup.registerThreads(id, Arrays.stream(tids).boxed().toList());
+        System.out.println("THREADS " + id + " registered=" + registered);
+        System.out.flush();
     }
 
     private static void remove(SyrupClient syrup, String id) {

@@ -44,6 +44,20 @@ final class ServerOptions {
             description = "A socket-select policy to deploy through syrupd for this server's port (default: none, Linux's own choice)")
     Path policy;
 
+    @Option(names = "--thread-policy", paramLabel = "FILE",
+            description = "A thread policy to deploy through syrupd for this server's worker threads only: deployed for "
+                    + "registered threads of the server's cgroup, and each worker registers itself (default: none)")
+    Path threadPolicy;
+
+    @Option(names = "--thread-cpus", split = ",", paramLabel = "CPU",
+            description = "With --thread-policy: its executor CPUs, e.g. 0 (default: the CPUs the server may use)")
+    java.util.List<Integer> threadCpus;
+
+    @Option(names = "--register-threads", paramLabel = "ID",
+            description = "Register the worker threads with deployment ID, made for registered threads of this "
+                    + "server's cgroup (syrup deploy ... --hook thread --threads registered)")
+    String registerThreads;
+
     @Option(names = "--socket", paramLabel = "PATH", description = "syrupd's socket (default: $SYRUP_SOCKET, else "
             + "/run/syrup/syrupd.sock)")
     Path socket;
@@ -68,6 +82,12 @@ final class ServerOptions {
         }
         if (rcvbuf < 0) {
             return "--rcvbuf must not be negative";
+        }
+        if (threadPolicy != null && registerThreads != null) {
+            return "--thread-policy deploys a policy for the workers, --register-threads uses one deployed already: give one";
+        }
+        if (threadCpus != null && threadPolicy == null) {
+            return "--thread-cpus applies only with --thread-policy";
         }
         return null;
     }

@@ -25,6 +25,7 @@ final class KvServerProcess implements AutoCloseable {
     private final LinkedBlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     private final StringBuffer stderr = new StringBuffer();
     private String deploymentId;
+    private String threadDeploymentId;
     private long pid;
 
     private KvServerProcess(Process process) {
@@ -57,6 +58,8 @@ final class KvServerProcess implements AutoCloseable {
             String line = nextLine();
             if (line.startsWith("DEPLOYED ")) {
                 deploymentId = line.substring("DEPLOYED ".length());
+            } else if (line.startsWith("THREADS ")) {
+                threadDeploymentId = line.split(" ")[1];
             } else if (line.startsWith("READY ")) {
                 pid = Long.parseLong(line.substring(line.indexOf("pid=") + 4));
                 return;
@@ -79,6 +82,9 @@ final class KvServerProcess implements AutoCloseable {
         }
         return line;
     }
+
+    /** The id of the thread deployment the server registered its workers with, or null. */
+    String threadDeploymentId() { return threadDeploymentId; }
 
     /** The id of the deployment the server made, or null without --policy. */
     String deploymentId() { return deploymentId; }

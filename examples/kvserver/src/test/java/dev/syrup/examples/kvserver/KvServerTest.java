@@ -11,10 +11,12 @@ import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -194,6 +196,46 @@ class KvServerTest {
                         .map(e -> e.getKey() + "=" + Arrays.toString(e.getValue())).toList());
             }
             Jvm.sleep(5);
+        }
+    }
+
+    /**
+     * With --thread-policy the server registers its four workers, and only they are moved: the JVM's
+     * other threads (main, garbage collector, compiler...) keep the CPUs they had.
+     */
+    @Test
+    void withAThreadPolicyOnlyTheWorkerThreadsAreMoved() throws Exception {
+        try (KvServerProcess server = KvServerProcess.start(ns, syrupd, "--workers", "4",
+                "--thread-policy", policy("pin_per_worker.c").toString(), "--thread-cpus", "0")) {
+            String id = server.threadDeploymentId();
+            assertThat(id).isNotNull();
+            DeploymentView.Target target = deployment(id).targets().get(0);
+            assertThat(target.threads().selection()).isEqualTo("registered");
+            assertThat(target.threads().registered()).isEqualTo(4);
+            ProbeRun.run(ns, PORT, PROBE_TIMEOUT, "G*40"); // the workers wake up: scheduler events
+
+            Map<String, BitSet> byName = new TreeMap<>();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+            do {
+                byName.clear();
+                for (Path task : Files.list(Path.of("/proc/" + server.pid() + "/task")).toList()) {
+                    int tid = Integer.parseInt(task.getFileName().toString());
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    byName.put(name + "/" + tid, dev.syrup.bpf.Affinity.get(tid));
+                }
+                if (byName.entrySet().stream().filter(e -> e.getKey().startsWith("worker-"))
+                        .allMatch(e -> e.getValue().equals(BitSet.valueOf(new long[] {1})))) {
+                    break;
+                }
+                ProbeRun.run(ns, PORT, PROBE_TIMEOUT, "G*10");
+            } while (Instant.now().isBefore(deadline));
+            BitSet whole = dev.syrup.bpf.Affinity.get((int) server.pid());
+            assertThat(whole.cardinality()).isGreaterThan(1);
+            assertThat(byName.keySet().stream().filter(n -> n.startsWith("worker-"))).hasSize(4);
+            byName.forEach((name, cpus) -> assertThat(cpus).as(name)
+                    .isEqualTo(name.startsWith("worker-") ? BitSet.valueOf(new long[] {1}) : whole));
+            server.stop();
+            assertThat(syrup.list()).noneMatch(d -> d.id().equals(id)); // removed on exit
         }
     }
 
