@@ -3,9 +3,11 @@
 # (sched_ext built in), with the host's root shared read-only over 9p: the
 # command sees the host's files, JDK, clang and bpftool, as root of the guest.
 #
-#   src/test/vm/run.sh [-t SECONDS] [-m MiB] [-c CPUS] [-o DIR] -- 'COMMAND'
+#   src/test/vm/run.sh [-t SECONDS] [-m MiB] [-c CPUS] [-o DIR] [-s DIR] -- 'COMMAND'
 #
 # -o shares the host directory DIR writable at /run/out in the guest.
+# -s shares the host directory DIR read-only at the same path in the guest,
+#    mounted over the guest's tmpfs: a checkout under /tmp stays visible.
 # The guest console (the command's output) goes to stdout. Exit status: the
 # command's, 124 if the VM did not finish within SECONDS (default 300), 125 if
 # it ended without reporting a status. Works without KVM (TCG emulation).
@@ -16,18 +18,20 @@
 # (see fetch-kernel.sh). Installs qemu-system-x86 and busybox-static if missing.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-TIMEOUT=300 MEM=3072 CPUS=2 OUTDIR=
-while getopts "t:m:c:o:" o; do
+TIMEOUT=300 MEM=3072 CPUS=2 OUTDIR= SHARE=
+while getopts "t:m:c:o:s:" o; do
     case $o in
         t) TIMEOUT=$OPTARG ;;
         m) MEM=$OPTARG ;;
         c) CPUS=$OPTARG ;;
         o) OUTDIR=$(cd "$OPTARG" && pwd) ;;
-        *) echo "usage: $0 [-t SECONDS] [-m MiB] [-c CPUS] [-o DIR] -- 'COMMAND'" >&2; exit 2 ;;
+        s) SHARE=$(cd "$OPTARG" && pwd) ;;
+        *) echo "usage: $0 [-t SECONDS] [-m MiB] [-c CPUS] [-o DIR] [-s DIR] -- 'COMMAND'" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
-[[ $# -ge 1 ]] || { echo "usage: $0 [-t SECONDS] [-m MiB] [-c CPUS] [-o DIR] -- 'COMMAND'" >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: $0 [-t SECONDS] [-m MiB] [-c CPUS] [-o DIR] [-s DIR] -- 'COMMAND'" >&2; exit 2; }
+[[ $SHARE != *[[:space:]]* ]] || { echo "$0: -s $SHARE: the path must not contain spaces (it goes on the kernel command line)" >&2; exit 2; }
 COMMAND=$*
 say() { echo "vm: $*" >&2; }
 
@@ -78,6 +82,10 @@ out=() append=
 if [[ -n $OUTDIR ]]; then
     out=(-virtfs "local,path=$OUTDIR,mount_tag=hostout,security_model=none")
     append=" syrup.out=1"
+fi
+if [[ -n $SHARE ]]; then
+    out+=(-virtfs "local,path=$SHARE,mount_tag=hostshare,security_model=none,readonly=on,multidevs=remap")
+    append+=" syrup.share=$SHARE"
 fi
 say "booting $RELEASE ($CPUS vCPUs, $MEM MiB, accel $accel, timeout ${TIMEOUT}s)"
 start=$SECONDS

@@ -44,7 +44,7 @@ class SchedExtVmTest {
         String command = "sh " + testClasses.resolve("vm/schedext-guest.sh") + " " + classpath + " /run/out";
         Path log = Files.createTempFile("schedext-vm", ".log");
         Process p = new ProcessBuilder(root.resolve("src/test/vm/run.sh").toString(), "-t", String.valueOf(TIMEOUT_S - 60),
-                "-o", cache.toString(), "--", command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "-o", cache.toString(), "-s", root.toString(), "--", command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
         } else {
