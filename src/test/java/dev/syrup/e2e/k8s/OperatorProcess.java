@@ -38,8 +38,6 @@ final class OperatorProcess implements AutoCloseable {
             // As the chart's Deployment sets them: the leader election Lease lives in the release namespace.
             pb.environment().put("POD_NAMESPACE", namespace);
             pb.environment().put("POD_NAME", "syrup-operator-e2e");
-            // One replica: no leader election (the packaged operator cannot start with it enabled yet).
-            pb.environment().put("SYRUP_OPERATOR_LEADER_ELECTION_ENABLED", "false");
             pb.environment().put("SYRUP_OPERATOR_CACHE_DIR", dir.resolve("operator-cache").toString());
             return new OperatorProcess(pb.start(), log);
         } catch (IOException e) {
