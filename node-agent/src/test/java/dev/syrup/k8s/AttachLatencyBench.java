@@ -7,6 +7,7 @@ import static dev.syrup.testing.k8s.NodeObjects.socketSelect;
 import dev.syrup.crds.v1alpha1.SchedulingPolicyNode;
 import dev.syrup.k8s.testing.Crds;
 import dev.syrup.k8s.testing.KubeCluster;
+import dev.syrup.testing.SyrupdProcess;
 import dev.syrup.testing.k8s.AgentProcess;
 import dev.syrup.testing.k8s.AgentRbac;
 import dev.syrup.testing.k8s.FakeKubelet;
@@ -39,7 +40,7 @@ class AttachLatencyBench {
         FakeKubelet kubelet = new FakeKubelet(cluster.admin(), NODE);
         NodeObjects objects = new NodeObjects(cluster.admin());
         String source = example("round_robin.c");
-        try (AgentProcess agent = new AgentProcess(NODE, kubeconfig, AgentProcess.tempDir("syrup-bench-cache"));
+        try (AgentProcess agent = new AgentProcess(NODE, kubeconfig, SyrupdProcess.tempDir("syrup-bench-cache"));
              RealizedPod pod = kubelet.runPod(cluster.newNamespace("bench"), "server", 9200, 4)) {
             once(objects, agent, pod, source); // compiles round_robin.c: the warm runs find it cached
             long[] warm = new long[runs];

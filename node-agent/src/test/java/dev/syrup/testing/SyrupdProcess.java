@@ -65,16 +65,22 @@ public final class SyrupdProcess implements AutoCloseable {
     }
 
     /** kill stops syrupd the hard way, as a crash would. */
-    public void kill() {
-        process.destroyForcibly();
+    public void kill() { kill(process); }
+
+    public String log() { return readLog(log); }
+
+    /** Kills p the hard way and waits until it is gone. */
+    public static void kill(Process p) {
+        p.destroyForcibly();
         try {
-            process.waitFor();
+            p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    public String log() {
+    /** A process's log file as text: empty while it does not exist, the error if it cannot be read. */
+    public static String readLog(Path log) {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
@@ -96,7 +102,7 @@ public final class SyrupdProcess implements AutoCloseable {
         }
     }
 
-    private static Path tempDir(String prefix) {
+    public static Path tempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {

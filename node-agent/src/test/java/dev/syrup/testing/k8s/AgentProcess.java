@@ -1,6 +1,7 @@
 package dev.syrup.testing.k8s;
 
 import dev.syrup.deploy.Bpffs;
+import dev.syrup.testing.SyrupdProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -18,9 +19,9 @@ import java.util.UUID;
  */
 public final class AgentProcess implements AutoCloseable {
     /** Compiled policies, shared by the agents of a test JVM (a warm cache). */
-    public static final Path SHARED_CACHE = tempDir("syrup-agent-cache");
+    public static final Path SHARED_CACHE = SyrupdProcess.tempDir("syrup-agent-cache");
 
-    public final Path dir = tempDir("syrup-agent");
+    public final Path dir = SyrupdProcess.tempDir("syrup-agent");
     public final Path socket = dir.resolve("syrupd.sock");
     public final Path pinRoot = Path.of("/sys/fs/bpf/syrup-agent-" + UUID.randomUUID().toString().substring(0, 8));
     public final Path log = dir.resolve("agent.log");
@@ -63,29 +64,16 @@ public final class AgentProcess implements AutoCloseable {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the agent did not start:\n" + log());
             }
-            sleep(50);
+            SyrupdProcess.sleep(50);
         }
     }
 
     public boolean isAlive() { return process.isAlive(); }
 
     /** Stops the agent the hard way, as a crash would: deployments stay in place. */
-    public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    public void kill() { SyrupdProcess.kill(process); }
 
-    public String log() {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
+    public String log() { return SyrupdProcess.readLog(log); }
 
     /** What the agent logged since it was last started. */
     public String logSinceStart() {
@@ -106,25 +94,9 @@ public final class AgentProcess implements AutoCloseable {
         Bpffs.removeTree(pinRoot);
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    public static Path tempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

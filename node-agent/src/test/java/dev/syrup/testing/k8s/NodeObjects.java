@@ -7,6 +7,7 @@ import dev.syrup.crds.v1alpha1.PolicyHook;
 import dev.syrup.crds.v1alpha1.SchedulingPolicyNode;
 import dev.syrup.crds.v1alpha1.SchedulingPolicyNodeSpec;
 import dev.syrup.crds.v1alpha1.SchedulingPolicyNodeStatus;
+import dev.syrup.testing.SyrupdProcess;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ public final class NodeObjects {
                     && condition.test(last.getStatus())) {
                 return last;
             }
-            AgentProcess.sleep(100);
+            SyrupdProcess.sleep(100);
         }
         throw new AssertionError("status of " + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName()
                 + " never matched; last: " + (last == null ? "gone" : admin.getKubernetesSerialization().asYaml(last))
@@ -105,7 +106,7 @@ public final class NodeObjects {
                 throw new AssertionError(obj.getMetadata().getName() + " is still there: "
                         + admin.getKubernetesSerialization().asYaml(get(obj)) + "\n--- agent log (tail) ---\n" + tail(agent.log()));
             }
-            AgentProcess.sleep(100);
+            SyrupdProcess.sleep(100);
         }
     }
 
