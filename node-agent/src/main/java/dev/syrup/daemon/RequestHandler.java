@@ -29,6 +29,7 @@ import dev.syrup.hook.TargetUnavailableException;
 import dev.syrup.policy.CompileException;
 import dev.syrup.policy.Diagnostic;
 import dev.syrup.policy.PolicyException;
+import dev.syrup.policy.PolicyForbiddenException;
 import dev.syrup.policy.PolicySource;
 import dev.syrup.policy.VerificationException;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,9 @@ final class RequestHandler {
                     first == null ? null : first.line()));
         } catch (VerificationException e) {
             return Response.failure(new ErrorInfo(ErrorInfo.VERIFIER, e.getMessage(), e.file(),
+                    e.line() > 0 ? e.line() : null));
+        } catch (PolicyForbiddenException e) {
+            return Response.failure(new ErrorInfo(ErrorInfo.FORBIDDEN, e.getMessage(), e.file(),
                     e.line() > 0 ? e.line() : null));
         } catch (PolicyException | IllegalArgumentException e) {
             return error(ErrorInfo.INVALID_REQUEST, e.getMessage());

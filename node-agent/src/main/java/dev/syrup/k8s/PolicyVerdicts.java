@@ -5,6 +5,7 @@ import dev.syrup.deploy.PolicyChecker;
 import dev.syrup.hook.Hook;
 import dev.syrup.policy.CompileException;
 import dev.syrup.policy.PolicyException;
+import dev.syrup.policy.PolicyForbiddenException;
 import dev.syrup.policy.PolicySource;
 import dev.syrup.policy.VerificationException;
 import java.util.LinkedHashMap;
@@ -48,6 +49,8 @@ final class PolicyVerdicts {
                 verdict = Optional.of(new Failure("CompileFailed", e.getMessage()));
             } catch (VerificationException e) {
                 verdict = Optional.of(new Failure("VerifierRejected", e.getMessage()));
+            } catch (PolicyForbiddenException e) {
+                verdict = Optional.of(new Failure("PolicyForbidden", e.getMessage()));
             } catch (PolicyException e) {
                 verdict = Optional.of(new Failure("PolicyRejected", e.getMessage()));
             }

@@ -6,6 +6,7 @@ import dev.syrup.hook.Hook;
 import dev.syrup.policy.CompileException;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
+import dev.syrup.policy.PolicyForbiddenException;
 import dev.syrup.policy.Sdk;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class CompileCheck {
     public static final String COMPILE_FAILED = "CompileFailed";
     public static final String COMPILER_UNAVAILABLE = "CompilerUnavailable";
+    public static final String POLICY_FORBIDDEN = "PolicyForbidden";
     private static final Logger LOG = Logger.getLogger(CompileCheck.class);
     private static final int MAX_REMEMBERED = 1024;
     private static final int MAX_MESSAGE = 4000;
@@ -83,7 +85,7 @@ public class CompileCheck {
             return known;
         }
         Outcome o = compile(source, hook);
-        if (o.ok() || COMPILE_FAILED.equals(o.reason())) { // a missing compiler is worth another try later
+        if (o.ok() || COMPILE_FAILED.equals(o.reason()) || POLICY_FORBIDDEN.equals(o.reason())) { // a missing compiler is worth another try later
             if (outcomes.size() >= MAX_REMEMBERED) {
                 outcomes.clear();
             }
@@ -102,6 +104,10 @@ public class CompileCheck {
             LOG.infof("compile check of %s at %s failed: %s", source.name(), hook, firstLine(e.getMessage()));
             String message = "at " + hook.cliName() + ": " + e.getMessage();
             return new Outcome(false, toolchain ? COMPILER_UNAVAILABLE : COMPILE_FAILED, truncate(message));
+        } catch (PolicyForbiddenException e) {
+            failures.increment();
+            LOG.infof("compile check of %s at %s refused the policy: %s", source.name(), hook, firstLine(e.getMessage()));
+            return new Outcome(false, POLICY_FORBIDDEN, truncate("at " + hook.cliName() + ": " + e.getMessage()));
         } catch (RuntimeException e) {
             failures.increment();
             LOG.warnf(e, "compile check of %s at %s could not run", source.name(), hook);
