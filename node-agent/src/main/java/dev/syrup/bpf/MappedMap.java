@@ -1,5 +1,6 @@
 package dev.syrup.bpf;
 
+import dev.syrup.error.DomainException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ public final class MappedMap implements AutoCloseable {
     public static MappedMap of(BpfMap map) {
         BpfMap.Info info = map.info();
         if (info.type() != ARRAY || (info.flags() & BPF_F_MMAPABLE) == 0) {
-            throw new IllegalArgumentException("the map is not an array declared with SYRUP_MMAP_ARRAY (type "
+            throw DomainException.invalid("the map is not an array declared with SYRUP_MMAP_ARRAY (type "
                     + info.type() + ", flags " + info.flags() + ")");
         }
         int stride = (info.valueSize() + 7) & ~7;

@@ -1,5 +1,6 @@
 package dev.syrup.deploy;
 
+import dev.syrup.error.DomainException;
 import dev.syrup.hook.PinLayout;
 import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.BpfObject;
@@ -39,7 +40,7 @@ public final class PolicyChecker {
 
     public void check(PolicySource policy, List<Hook> hooks, int executors) {
         if (hooks.isEmpty()) {
-            throw new IllegalArgumentException("no hook to check the policy for");
+            throw DomainException.invalid("no hook to check the policy for");
         }
         List<Path> objects = new ArrayList<>();
         for (Hook hook : hooks) {

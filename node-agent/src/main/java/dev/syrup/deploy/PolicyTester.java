@@ -6,8 +6,8 @@ import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
+import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.Hook;
-import dev.syrup.hook.HookAttacher;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicySource;
@@ -49,7 +49,7 @@ public final class PolicyTester {
         Path scratch = scratchPinDir();
         try (BpfObject obj = load(policy, executors, scratch);
              Fd prog = obj.program(Hook.XDP_CPU.programName());
-             BpfMap stats = obj.map(HookAttacher.STATS_MAP)) {
+             BpfMap stats = obj.map(DecisionStats.MAP)) {
             List<Result> results = new ArrayList<>();
             int slots = HookConfig.MAX_EXECUTORS + 3;
             for (byte[] payload : payloads) {

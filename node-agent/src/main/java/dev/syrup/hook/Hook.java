@@ -1,5 +1,6 @@
 package dev.syrup.hook;
 
+import dev.syrup.error.DomainException;
 import java.util.Arrays;
 
 /** A place in the stack where a policy can be deployed. Ids match SYRUP_HOOK_* in syrup_hook.h. */
@@ -44,7 +45,7 @@ public enum Hook {
 
     public static Hook fromCliName(String name) {
         return Arrays.stream(values()).filter(h -> h.cliName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown hook '" + name + "' (expected one of "
+                .orElseThrow(() -> DomainException.invalid("unknown hook '" + name + "' (expected one of "
                         + Arrays.stream(values()).map(Hook::cliName).toList() + ")"));
     }
 

@@ -1,5 +1,7 @@
 package dev.syrup.policy;
 
+import dev.syrup.error.ErrorKind;
+
 import java.util.List;
 
 /** clang could not compile a policy (or could not be run). */
@@ -8,7 +10,7 @@ public class CompileException extends PolicyException {
     private final String output;
 
     public CompileException(String message, List<Diagnostic> diagnostics, String output) {
-        super(message);
+        super(ErrorKind.COMPILE, message);
         this.diagnostics = List.copyOf(diagnostics);
         this.output = output;
     }

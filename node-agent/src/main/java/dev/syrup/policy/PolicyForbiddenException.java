@@ -1,5 +1,7 @@
 package dev.syrup.policy;
 
+import dev.syrup.error.ErrorKind;
+
 /**
  * A policy that asks for more than scheduling its own inputs: a file other than syrup.h, a
  * preprocessor feature that reaches the compiler's host, a forbidden helper, program, section or
@@ -15,7 +17,7 @@ public class PolicyForbiddenException extends PolicyException {
      * @param reason what is refused and why, without the file and line
      */
     public PolicyForbiddenException(String file, int line, String reason) {
-        super(file + (line > 0 ? ":" + line : "") + ": forbidden: " + reason);
+        super(ErrorKind.FORBIDDEN, file + (line > 0 ? ":" + line : "") + ": forbidden: " + reason);
         this.file = file;
         this.line = line;
     }

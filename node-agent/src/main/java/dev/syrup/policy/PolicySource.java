@@ -1,5 +1,6 @@
 package dev.syrup.policy;
 
+import dev.syrup.error.DomainException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ public final class PolicySource {
 
     private PolicySource(String name, byte[] content) {
         if (name == null || name.isBlank())
-            throw new IllegalArgumentException("a policy needs a name");
+            throw DomainException.invalid("a policy needs a name");
         checkSize(name, content.length);
         this.name = name;
         this.content = content;

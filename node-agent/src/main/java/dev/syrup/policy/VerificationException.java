@@ -1,5 +1,7 @@
 package dev.syrup.policy;
 
+import dev.syrup.error.ErrorKind;
+
 /** The kernel's verifier rejected a hook program built from a policy. */
 public class VerificationException extends PolicyException {
     private final String programName;
@@ -20,7 +22,7 @@ public class VerificationException extends PolicyException {
      */
     public VerificationException(String programName, int errno, String file, int line, String location,
                                  String sourceText, String summary, String log) {
-        super(message(programName, errno, file, line, location, sourceText, summary));
+        super(ErrorKind.VERIFIER, message(programName, errno, file, line, location, sourceText, summary));
         this.programName = programName;
         this.errno = errno;
         this.file = file;

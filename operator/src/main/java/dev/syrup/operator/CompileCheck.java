@@ -2,6 +2,8 @@ package dev.syrup.operator;
 
 import dev.syrup.crds.v1alpha1.HookType;
 import dev.syrup.crds.v1alpha1.PolicyHook;
+import dev.syrup.crds.v1alpha1.PolicyReasons;
+import dev.syrup.error.DomainException;
 import dev.syrup.hook.Hook;
 import dev.syrup.policy.CompileException;
 import dev.syrup.policy.ObjectCache;
@@ -28,9 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class CompileCheck {
-    public static final String COMPILE_FAILED = "CompileFailed";
-    public static final String COMPILER_UNAVAILABLE = "CompilerUnavailable";
-    public static final String POLICY_FORBIDDEN = "PolicyForbidden";
+    public static final String COMPILE_FAILED = PolicyReasons.COMPILE_FAILED;
+    public static final String COMPILER_UNAVAILABLE = PolicyReasons.COMPILER_UNAVAILABLE;
+    public static final String POLICY_FORBIDDEN = PolicyReasons.POLICY_FORBIDDEN;
     private static final Logger LOG = Logger.getLogger(CompileCheck.class);
     private static final int MAX_REMEMBERED = 1024;
     private static final int MAX_MESSAGE = 4000;
@@ -73,7 +75,7 @@ public class CompileCheck {
     static Optional<Hook> agentHook(HookType type) {
         try {
             return Optional.of(Hook.fromCliName(type.cliName()));
-        } catch (IllegalArgumentException e) {
+        } catch (DomainException e) {
             return Optional.empty();
         }
     }

@@ -1,5 +1,6 @@
 package dev.syrup.hook.thread;
 
+import dev.syrup.error.DomainException;
 import dev.syrup.hook.PinLayout;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -20,7 +21,7 @@ public final class ThreadBackends {
         String forced = System.getProperty(PROPERTY, "");
         boolean schedExt = forced.isEmpty() ? SchedExtBackend.kernelSupports() : forced.equals(SchedExtBackend.NAME);
         if (!forced.isEmpty() && !forced.equals(SchedExtBackend.NAME) && !forced.equals(AffinityBackend.NAME)) {
-            throw new IllegalArgumentException(PROPERTY + " must be " + SchedExtBackend.NAME + " or "
+            throw DomainException.invalid(PROPERTY + " must be " + SchedExtBackend.NAME + " or "
                     + AffinityBackend.NAME + ", not '" + forced + "'");
         }
         if (schedExt) {

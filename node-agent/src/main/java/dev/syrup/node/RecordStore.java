@@ -1,4 +1,4 @@
-package dev.syrup.daemon;
+package dev.syrup.node;
 
 import dev.syrup.api.Json;
 import java.io.IOException;
@@ -10,12 +10,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** One JSON file per deployment under the state directory, written atomically. */
-public final class RecordStore {
+final class RecordStore {
     private final Path dir;
 
-    public RecordStore(Path stateDir) {
+    RecordStore(Path stateDir) {
         this.dir = stateDir.resolve("deployments");
         try {
             Files.createDirectories(dir);
@@ -26,7 +27,7 @@ public final class RecordStore {
         }
     }
 
-    public void save(DeploymentRecord r) {
+    void save(DeploymentRecord r) {
         Path tmp = dir.resolve(r.id() + ".json.tmp");
         try {
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), r);
@@ -38,17 +39,17 @@ public final class RecordStore {
     }
 
     /** The record of one deployment, if there is a readable one. */
-    public java.util.Optional<DeploymentRecord> get(String id) {
+    Optional<DeploymentRecord> get(String id) {
         Path f = dir.resolve(id + ".json");
         try {
-            return Files.exists(f) ? java.util.Optional.of(Json.MAPPER.readValue(f.toFile(), DeploymentRecord.class))
-                    : java.util.Optional.empty();
+            return Files.exists(f) ? Optional.of(Json.MAPPER.readValue(f.toFile(), DeploymentRecord.class))
+                    : Optional.empty();
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
-    public void delete(String id) {
+    void delete(String id) {
         try {
             Files.deleteIfExists(dir.resolve(id + ".json"));
         } catch (IOException e) {
@@ -57,7 +58,7 @@ public final class RecordStore {
     }
 
     /** Every readable record; unreadable files are reported in problems and removed. */
-    public List<DeploymentRecord> loadAll(List<String> problems) {
+    List<DeploymentRecord> loadAll(List<String> problems) {
         List<DeploymentRecord> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {

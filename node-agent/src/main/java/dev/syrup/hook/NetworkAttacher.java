@@ -12,22 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Attaches a loaded policy program at one hook. The shared part: pin the program, its decision
- * counters and executor maps in the target's directory and route the port to it through the root
- * dispatcher. Each hook supplies how executors are resolved and how its dispatcher is attached.
+ * What the network hooks' attachers share: pin the program, its decision counters and executor
+ * maps in the target's directory and route the port to it through the root dispatcher. Each hook
+ * supplies how executors are resolved and how its dispatcher is attached.
  */
-public abstract class HookAttacher<T extends NetworkTarget> {
-    /** Decision counters of a hook program: executors, then pass, drop, fallback. */
-    public static final String STATS_MAP = "syrup_stats";
+public abstract class NetworkAttacher<T extends NetworkTarget> implements Attacher<T> {
     static final String PROG_PIN = "prog";
-    static final String STATS_PIN = "stats";
 
     protected final PinLayout layout;
 
-    protected HookAttacher(PinLayout layout) { this.layout = layout; }
-
-    /** resolve finds the target's executors; the caller closes them after attach. */
-    public abstract Executors resolve(T target);
+    protected NetworkAttacher(PinLayout layout) { this.layout = layout; }
 
     /** Maps of the hook object holding executors: object map name -> pin name. */
     protected abstract Map<String, String> executorMaps();
@@ -47,25 +41,32 @@ public abstract class HookAttacher<T extends NetworkTarget> {
     /** Pin path of the dispatcher serving target. */
     protected abstract Path dispatcherDir(T target);
 
+    @Override
     public HookConfig config(T target, Executors executors) {
         return new HookConfig(target.hook(), executors.count(), executors.cpus());
     }
 
-    /** Maps a replacement program must share with the running one: object map name -> pin path. */
-    public Map<String, Path> sharedMaps(Path targetDir) {
+    /** A new program shares nothing; a replacement shares the running one's counters and executor maps. */
+    @Override
+    public Map<String, Path> sharedMaps(String id, T target, boolean replacing) {
+        if (!replacing) {
+            return Map.of();
+        }
+        Path targetDir = layout.target(id, target);
         Map<String, Path> maps = new LinkedHashMap<>();
-        maps.put(STATS_MAP, targetDir.resolve(STATS_PIN));
+        maps.put(DecisionStats.MAP, targetDir.resolve(DecisionStats.PIN));
         executorMaps().forEach((name, pin) -> maps.put(name, targetDir.resolve(pin)));
         return maps;
     }
 
-    /** attach makes policy steer target's traffic. On failure nothing of it stays attached. */
-    public void attach(BpfObject policy, T target, Executors executors, Path targetDir) {
+    @Override
+    public void attach(String id, T target, BpfObject policy, Executors executors) {
+        Path targetDir = layout.target(id, target);
         fillExecutors(policy, executors);
         Bpffs.mkdirs(targetDir);
         try (Fd prog = policy.program(target.hook().programName());
-             BpfMap stats = policy.map(STATS_MAP)) {
-            Bpf.pin(stats.fd(), targetDir.resolve(STATS_PIN));
+             BpfMap stats = policy.map(DecisionStats.MAP)) {
+            Bpf.pin(stats.fd(), targetDir.resolve(DecisionStats.PIN));
             for (Map.Entry<String, String> m : executorMaps().entrySet()) {
                 try (BpfMap map = policy.map(m.getKey())) {
                     Bpf.pin(map.fd(), targetDir.resolve(m.getValue()));
@@ -76,13 +77,15 @@ public abstract class HookAttacher<T extends NetworkTarget> {
                 d.route(target.port(), prog);
             }
         } catch (RuntimeException e) {
-            detach(target, targetDir);
+            detach(id, target);
             throw e;
         }
     }
 
     /** swap routes target's port to a replacement program, atomically for every packet. */
-    public void swap(BpfObject policy, T target, Path targetDir) {
+    @Override
+    public void swap(String id, T target, BpfObject policy) {
+        Path targetDir = layout.target(id, target);
         try (Fd prog = policy.program(target.hook().programName());
              Dispatcher d = Dispatcher.open(dispatcherDir(target))) {
             d.route(target.port(), prog);
@@ -95,16 +98,18 @@ public abstract class HookAttacher<T extends NetworkTarget> {
      * unrouted only if it still goes to this target's program, so detaching leftovers never cuts
      * another deployment's route.
      */
-    public void detach(T target, Path targetDir) {
+    @Override
+    public void detach(String id, T target) {
+        Path targetDir = layout.target(id, target);
         Path dir = dispatcherDir(target);
         Path prog = targetDir.resolve(PROG_PIN);
         if (Files.exists(prog) && Files.exists(dir.resolve("prog"))) {
-            int id;
+            int progId;
             try (Fd fd = Bpf.open(prog)) {
-                id = Bpf.programInfo(fd).id();
+                progId = Bpf.programInfo(fd).id();
             }
             try (Dispatcher d = Dispatcher.open(dir)) {
-                if (d.unroute(target.port(), id)) {
+                if (d.unroute(target.port(), progId)) {
                     release(target, d);
                 }
             }
@@ -113,17 +118,9 @@ public abstract class HookAttacher<T extends NetworkTarget> {
         Bpffs.removeTree(targetDir);
     }
 
-    /** Decisions per executor and special outcome, summed over CPUs. */
-    public static DecisionStats stats(Path targetDir, int executors) {
-        try (BpfMap map = new BpfMap(Bpf.open(targetDir.resolve(STATS_PIN)))) {
-            long[] perExecutor = new long[executors];
-            for (int i = 0; i < executors; i++) {
-                perExecutor[i] = map.lookupU64Sum(i);
-            }
-            int base = HookConfig.MAX_EXECUTORS;
-            return new DecisionStats(perExecutor, map.lookupU64Sum(base), map.lookupU64Sum(base + 1),
-                    map.lookupU64Sum(base + 2));
-        }
+    @Override
+    public boolean complete(String id, T target) {
+        return Files.exists(layout.target(id, target).resolve(PROG_PIN));
     }
 
     static List<Integer> allCpus() {

@@ -1,4 +1,4 @@
-package dev.syrup.daemon;
+package dev.syrup.node;
 
 import dev.syrup.api.HookSpec;
 import dev.syrup.deploy.Deployment;
@@ -29,12 +29,16 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
      * Kubernetes pod, that pod's UID (null otherwise).
      */
     public record Owner(int uid, String cgroup, String pod) {
-        static Owner of(PeerIdentity peer) { return new Owner(peer.uid(), peer.cgroup(), null); }
+        /** The owner of a deployment a local caller made: its uid and cgroup. */
+        public static Owner ofCaller(int uid, String cgroup) { return new Owner(uid, cgroup, null); }
 
         /** The owner of a deployment made by the agent (root) for a pod. */
         public static Owner ofPod(String podUid, String podCgroup) { return new Owner(0, podCgroup, podUid); }
 
-        boolean is(PeerIdentity peer) { return uid == peer.uid() && cgroup.equals(peer.cgroup()); }
+        /** Whether a caller of that uid and cgroup is this owner. */
+        public boolean isCaller(int callerUid, String callerCgroup) {
+            return uid == callerUid && cgroup.equals(callerCgroup);
+        }
     }
 
     /**

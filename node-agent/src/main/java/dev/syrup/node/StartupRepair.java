@@ -1,4 +1,4 @@
-package dev.syrup.daemon;
+package dev.syrup.node;
 
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.Fd;
@@ -9,8 +9,6 @@ import dev.syrup.hook.PinLayout;
 import dev.syrup.deploy.PortConflictException;
 import dev.syrup.hook.Dispatcher;
 import dev.syrup.hook.HookTarget;
-import dev.syrup.hook.ThreadTarget;
-import dev.syrup.hook.thread.ThreadAttacher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,27 +18,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * At start-up, makes syrupd's records and the kernel's pinned state agree: deployments with both
+ * At start-up, makes the node's records and the kernel's pinned state agree: deployments with both
  * are adopted (their programs never stopped); a record whose pins are gone is dropped; pins without
  * a record are unpinned, and dispatcher routes to programs of no deployment are removed.
  */
-final class Reconciler {
+final class StartupRepair {
     private final Deployer deployer;
     private final RecordStore records;
     private final PinLayout layout;
 
-    Reconciler(Deployer deployer, RecordStore records, PinLayout layout) {
+    StartupRepair(Deployer deployer, RecordStore records, PinLayout layout) {
         this.deployer = deployer;
         this.records = records;
         this.layout = layout;
     }
 
-    /** reconcile adopts what it can into owners and returns what it repaired. */
-    List<String> reconcile(Map<String, DeploymentRecord.Owner> owners) {
+    /** repair adopts what it can into adopted (by deployment id) and returns what it repaired. */
+    List<String> repair(Map<String, DeploymentRecord> adopted) {
         List<String> repaired = new ArrayList<>();
         for (DeploymentRecord r : records.loadAll(repaired)) {
             Deployment d = r.toDeployment();
-            if (!complete(d)) {
+            if (!deployer.complete(d)) {
                 deployer.discard(d);
                 records.delete(d.id());
                 repaired.add("deployment " + d.id() + " had a record but not all of its pins: removed");
@@ -48,7 +46,7 @@ final class Reconciler {
             }
             try {
                 deployer.adopt(d);
-                owners.put(d.id(), r.owner());
+                adopted.put(d.id(), r);
             } catch (PortConflictException e) {
                 deployer.discard(d);
                 records.delete(d.id());
@@ -58,14 +56,14 @@ final class Reconciler {
         }
         for (Path dir : Bpffs.list(layout.deployments())) {
             String id = dir.getFileName().toString();
-            if (!owners.containsKey(id)) {
+            if (!adopted.containsKey(id)) {
                 Bpffs.removeTree(dir);
                 repaired.add("pins of deployment " + id + " had no record: unpinned");
             }
         }
         deployer.threadBackend().ifPresent(b -> {
             for (String id : b.recorded()) {
-                if (!owners.containsKey(id)) {
+                if (!adopted.containsKey(id)) {
                     b.discard(id);
                     repaired.add("threads moved by deployment " + id + ", which is gone: put back on their CPUs");
                 }
@@ -73,12 +71,6 @@ final class Reconciler {
         });
         sweepDispatchers(repaired);
         return repaired;
-    }
-
-    private boolean complete(Deployment d) {
-        return d.targets().stream().allMatch(t -> t instanceof ThreadTarget
-                ? ThreadAttacher.complete(layout.target(d.id(), t))
-                : Files.exists(layout.target(d.id(), t).resolve("prog")));
     }
 
     /** Routes to programs that no adopted deployment pins are stale; dispatchers left empty go. */
