@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * address space, file size and processes. It sees only: the clang/LLVM installation (binaries, libraries,
  * resource dir), the shared libraries clang and the sandbox's helpers load, the kernel UAPI and libbpf
  * headers the SDK includes (linux/, asm/, asm-generic/, bpf/), the SDK read-only at /sdk, the policy
- * read-only at /policy and an empty writable /out, plus a private /proc and a minimal /dev. No /etc, /home,
- * /root, /var, /run, /sys, /tmp, no other header and no network.
+ * read-only at /policy and an empty writable /out. No /proc, /dev, /etc, /home, /root, /var, /run, /sys,
+ * /tmp, no other header and no network (clang needs none of them; /dev/zero or /proc would be files an
+ * include could read without end or that describe the machine).
  */
 final class CompileSandbox {
     static final String SDK = "/sdk";
@@ -156,7 +157,7 @@ final class CompileSandbox {
         }
         cmd.addAll(mounts);
         cmd.addAll(List.of("--ro-bind", sdkRoot.toString(), SDK, "--ro-bind", policyDir.toString(), POLICY,
-                "--bind", outDir.toString(), OUT, "--proc", "/proc", "--dev", "/dev", "--chdir", "/",
+                "--bind", outDir.toString(), OUT, "--chdir", "/",
                 "--clearenv", "--setenv", "PATH", PATH, "--setenv", "LC_ALL", "C", "--"));
         cmd.addAll(List.of(prlimit.toString(), "--cpu=" + Math.max(1, limits.time().toSeconds()),
                 "--as=" + limits.addressSpaceBytes(), "--fsize=" + limits.fileSizeBytes(),
@@ -295,6 +296,10 @@ final class CompileSandbox {
             return "it used up its CPU time limit of " + limits.time().toSeconds() + " s";
         if (exitCode == 128 + 25 || output.contains("File too large"))
             return "its output reached the file size limit of " + (limits.fileSizeBytes() >> 20) + " MiB";
+        // Java ignores SIGXFSZ and its children inherit that: the write past the limit fails instead
+        if (output.contains("IO failure on output stream"))
+            return "it could not write the object (the file size limit is " + (limits.fileSizeBytes() >> 20)
+                    + " MiB; or the disk is full)";
         if (output.contains("out of memory") || output.contains("std::bad_alloc") || output.contains("Allocation failed"))
             return "it reached the memory (address space) limit of " + (limits.addressSpaceBytes() >> 20) + " MiB";
         return null;
