@@ -4,6 +4,7 @@ import dev.syrup.crds.v1alpha1.HookType;
 import dev.syrup.crds.v1alpha1.PolicyHook;
 import dev.syrup.hook.Hook;
 import dev.syrup.policy.CompileException;
+import dev.syrup.policy.CompilerUnavailableException;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicyForbiddenException;
@@ -99,7 +100,7 @@ public class CompileCheck {
             compiler().compile(source.toPolicySource(), hook);
             return new Outcome(true, null, null);
         } catch (CompileException e) {
-            boolean toolchain = e.diagnostics().isEmpty() && e.getMessage().contains("not found");
+            boolean toolchain = e instanceof CompilerUnavailableException;
             failures.increment();
             LOG.infof("compile check of %s at %s failed: %s", source.name(), hook, firstLine(e.getMessage()));
             String message = "at " + hook.cliName() + ": " + e.getMessage();
