@@ -41,9 +41,10 @@ public final class PolicyCompiler {
     private final String clang;
     private final Duration timeout;
     private Toolchain toolchain;
+    private CompileSandbox sandbox;
 
-    /** What the compiler depends on besides the SDK (clang's version, the multiarch include dir) and its sandbox. */
-    private record Toolchain(String version, List<String> flags, CompileSandbox sandbox) {}
+    /** What the compiler depends on besides the SDK: clang's version and the multiarch include dir. */
+    private record Toolchain(String version, List<String> flags, Path resourceDir, List<Path> includeDirs) {}
 
     public PolicyCompiler(Sdk sdk, ObjectCache cache) {
         this(sdk, cache, "clang");
@@ -100,11 +101,17 @@ public final class PolicyCompiler {
                 includeDirs.add(archInclude);
             }
             Path resourceDir = Path.of(firstLine(probe(clang, "-print-resource-dir")));
-            CompileSandbox sandbox = CompileSandbox.prepare(CompileSandbox.which(clang), resourceDir, includeDirs,
-                    CompileSandbox.Limits.forTimeout(timeout), PROBE_TIMEOUT);
-            toolchain = new Toolchain(version, List.copyOf(flags), sandbox);
+            toolchain = new Toolchain(version, List.copyOf(flags), resourceDir, List.copyOf(includeDirs));
         }
         return toolchain;
+    }
+
+    /** The sandbox, set up (and tested) before the first compile; a cache hit needs none. */
+    private synchronized CompileSandbox sandbox(Toolchain tc) {
+        if (sandbox == null)
+            sandbox = CompileSandbox.prepare(CompileSandbox.which(clang), tc.resourceDir(), tc.includeDirs(),
+                    CompileSandbox.Limits.forTimeout(timeout), PROBE_TIMEOUT);
+        return sandbox;
     }
 
     private String probe(String... command) {
@@ -141,7 +148,7 @@ public final class PolicyCompiler {
             Path policyDir = Files.createDirectory(work.resolve("policy"));
             Files.write(policyDir.resolve(src.fileName()), src.content());
             Path outDir = work.resolve("out");
-            CompileSandbox sandbox = tc.sandbox();
+            CompileSandbox sandbox = sandbox(tc);
             sandbox.prepare(policyDir, outDir);
             String policy = CompileSandbox.POLICY + "/" + src.fileName();
             List<String> args = new ArrayList<>(tc.flags());

@@ -122,9 +122,20 @@ class CompileSandboxTest {
     }
 
     @Test
-    void clangRunsAsNobodyWhenTheCallerIsRoot() {
+    void clangRunsAsNobodyWithoutNetworkWhenTheCallerIsRoot() throws Exception {
         assertThat(CompileSandbox.isRoot()).as("these tests run as root, as syrupd does").isTrue();
-        compiler.flags(); // prepares the sandbox
+        String resourceDir = new String(new ProcessBuilder("clang", "-print-resource-dir").start().getInputStream()
+                .readAllBytes()).strip();
+        CompileSandbox sandbox = CompileSandbox.prepare(CompileSandbox.which("clang"), Path.of(resourceDir),
+                List.of(Path.of("/usr/include")), CompileSandbox.Limits.forTimeout(Duration.ofSeconds(30)),
+                Duration.ofSeconds(30));
+        assertThat(sandbox.dropsToNobody()).isTrue();
+        List<String> cmd = sandbox.command(Path.of("/s"), Path.of("/p"), Path.of("/o"), List.of("--version"));
+        assertThat(cmd).contains("--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session",
+                "--reuid=65534", "--regid=65534", "--clear-groups", "--no-new-privs", "--cpu=30", "--as=1073741824",
+                "--fsize=67108864", "--nproc=256", "--clearenv");
+        assertThat(String.join(" ", cmd)).doesNotContain(" /etc").doesNotContain("/home").doesNotContain(" /tmp ")
+                .doesNotContain("--proc").doesNotContain("--dev ");
         PolicySource src = PolicySource.of("ok.c", "#include \"syrup.h\"\n" + BODY);
         assertThat(compiler.compile(src, Hook.SOCKET_SELECT)).isRegularFile();
     }
