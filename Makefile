@@ -6,6 +6,7 @@
 
 MVN       ?= mvn -B -ntp -Dstyle.color=never
 APT_PKGS  := clang llvm libbpf-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev \
+             bubblewrap util-linux \
              qemu-system-x86 busybox-static
 BPFFS     := /sys/fs/bpf
 

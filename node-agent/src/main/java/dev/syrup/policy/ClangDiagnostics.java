@@ -7,17 +7,23 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Turns clang's output into diagnostics and a message that leads with the error in the user's file. */
+/**
+ * Turns clang's output into diagnostics and a message that leads with the error in the user's file. What it
+ * gives back quotes only the policy's own lines (see policyOnly).
+ */
 final class ClangDiagnostics {
     private static final Pattern HEADER = Pattern.compile(
             "^(?:clang[^:\\s]*: |(.+?):(\\d+):(\\d+): )?(fatal error|error|warning|note|remark): (.*)$");
     private static final Pattern NOISE = Pattern.compile(
-            "^(In file included from .*|\\d+ (error|warning)s? (and \\d+ (error|warning)s? )?generated\\.)$");
+            "^(In file included from .*|\\d+ (error|warning)s? (and \\d+ (error|warning)s? )?generated\\.|"
+                    + "\\[\\d+ lines? of clang's output not shown: .*\\])$");
     private static final String UNDEFINED_SCHEDULE = "function 'schedule' has internal linkage but is not defined";
     static final String SIGNATURE = "uint32_t schedule(void *pkt_start, void *pkt_end)";
     private static final String UNDEFINED_SCHEDULE_THREAD = "function 'schedule_thread' has internal linkage but is not defined";
     static final String THREAD_SIGNATURE = "uint32_t schedule_thread(const struct syrup_thread *t)";
     private static final int MAX_SHOWN = 12;
+    /** clang's snippet under a message: the source line, the caret line and a fix-it line at most. */
+    private static final int MAX_SNIPPET = 3;
     private static final int MAX_RAW_IN_MESSAGE = 4096;
 
     private ClangDiagnostics() {}
@@ -55,10 +61,42 @@ final class ClangDiagnostics {
     }
 
     /**
+     * clang's output reduced to what quotes nothing but the policy: every message line (a location in another
+     * file shows only that file's name and line), the lines clang quotes under a message in the policy
+     * itself, and "In file included from" lines. The source lines clang quotes from other files, and any
+     * line it prints that is not a message (e.g. a crash report), are left out and counted in a last line.
+     */
+    static String policyOnly(String output, String displayName) {
+        StringBuilder kept = new StringBuilder();
+        int dropped = 0;
+        int snippetRoom = 0;
+        for (String line : output.split("\\R")) {
+            Matcher m = HEADER.matcher(line);
+            if (m.matches()) {
+                snippetRoom = displayName.equals(m.group(1)) ? MAX_SNIPPET : 0;
+                kept.append(line).append('\n');
+            } else if (NOISE.matcher(line).matches()) {
+                snippetRoom = 0;
+                kept.append(line).append('\n');
+            } else if (snippetRoom > 0) {
+                snippetRoom--;
+                kept.append(line).append('\n');
+            } else if (!line.isBlank()) {
+                dropped++;
+            }
+        }
+        if (dropped > 0)
+            kept.append("[").append(dropped).append(dropped == 1 ? " line" : " lines")
+                    .append(" of clang's output not shown: only the policy's own lines are quoted]\n");
+        return kept.toString();
+    }
+
+    /**
      * The exception for a failed compile. The message leads with the first error in the user's file
      * (or the first error at all), followed by clang's other messages and a hint for known mistakes.
      */
-    static CompileException toException(String output, String displayName, int exitCode) {
+    static CompileException toException(String clangOutput, String displayName, int exitCode) {
+        String output = policyOnly(clangOutput, displayName);
         List<Diagnostic> all = parse(output);
         StringBuilder msg = new StringBuilder();
         boolean noScheduleThread = all.stream().anyMatch(d -> d.message().startsWith(UNDEFINED_SCHEDULE_THREAD));

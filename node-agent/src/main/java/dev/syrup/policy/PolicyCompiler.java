@@ -5,6 +5,7 @@ import dev.syrup.hook.Hook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.Objects;
 /**
  * Compiles a policy into the BPF object of a hook: clang compiles the hook's program (socket_select.bpf.c,
  * xdp_cpu.bpf.c), which includes the policy file through SYRUP_POLICY_FILE. Objects are cached by
- * everything they depend on.
+ * everything they depend on. Every compile passes the PreprocessorGate first (a policy may include syrup.h
+ * and nothing else), runs clang in the CompileSandbox, then checks that clang read no file but the policy,
+ * the SDK and the headers the sandbox exposes. Messages quote only the policy's own lines.
  */
 public final class PolicyCompiler {
     /**
@@ -25,8 +28,11 @@ public final class PolicyCompiler {
     public static final List<String> FLAGS = List.of(
             "-target", "bpf", "-O2", "-g", "-mcpu=v3", "-Wall", "-Werror=undefined-internal",
             "-Werror=implicit-function-declaration", "-fno-color-diagnostics");
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** How long one compile may take (wall clock and CPU); syrup.compile.timeoutSeconds changes it. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(Long.getLong("syrup.compile.timeoutSeconds", 60));
     static final int MAX_OUTPUT = 64 * 1024;
+    private static final String OBJECT = "policy.bpf.o";
+    private static final String DEPENDENCIES = "policy.d";
     /** How long `clang --version` may take; syrup.clang.probeTimeoutSeconds raises it on slow (emulated) machines. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(Long.getLong("syrup.clang.probeTimeoutSeconds", 10));
 
@@ -35,9 +41,10 @@ public final class PolicyCompiler {
     private final String clang;
     private final Duration timeout;
     private Toolchain toolchain;
+    private CompileSandbox sandbox;
 
     /** What the compiler depends on besides the SDK: clang's version and the multiarch include dir. */
-    private record Toolchain(String version, List<String> flags) {}
+    private record Toolchain(String version, List<String> flags, Path resourceDir, List<Path> includeDirs) {}
 
     public PolicyCompiler(Sdk sdk, ObjectCache cache) {
         this(sdk, cache, "clang");
@@ -60,6 +67,12 @@ public final class PolicyCompiler {
      * @throws CompileException if clang is missing, times out or rejects the policy
      */
     public Path compile(PolicySource src, Hook hook) {
+        PreprocessorGate.check(src);
+        return compileWithoutGate(src, hook);
+    }
+
+    /** compile without the source gate: only for the test that shows what the sandbox alone holds back. */
+    Path compileWithoutGate(PolicySource src, Hook hook) {
         Toolchain tc = toolchain();
         String key = ObjectCache.key(src.content(), hook.cliName(), sdk.hash(), tc.version(), tc.flags());
         return cache.getOrCompile(key, out -> runClang(src, hook, tc, out));
@@ -82,11 +95,23 @@ public final class PolicyCompiler {
             if (triple.isEmpty())
                 triple = gccTriple();
             Path archInclude = Path.of("/usr/include", triple);
-            if (!triple.isEmpty() && Files.isDirectory(archInclude))
+            List<Path> includeDirs = new ArrayList<>(List.of(Path.of("/usr/include")));
+            if (!triple.isEmpty() && Files.isDirectory(archInclude)) {
                 flags.add("-I" + archInclude);
-            toolchain = new Toolchain(version, List.copyOf(flags));
+                includeDirs.add(archInclude);
+            }
+            Path resourceDir = Path.of(firstLine(probe(clang, "-print-resource-dir")));
+            toolchain = new Toolchain(version, List.copyOf(flags), resourceDir, List.copyOf(includeDirs));
         }
         return toolchain;
+    }
+
+    /** The sandbox, set up (and tested) before the first compile; a cache hit needs none. */
+    private synchronized CompileSandbox sandbox(Toolchain tc) {
+        if (sandbox == null)
+            sandbox = CompileSandbox.prepare(CompileSandbox.which(clang), tc.resourceDir(), tc.includeDirs(),
+                    CompileSandbox.Limits.forTimeout(timeout), PROBE_TIMEOUT);
+        return sandbox;
     }
 
     private String probe(String... command) {
@@ -94,10 +119,10 @@ public final class PolicyCompiler {
         try {
             r = CommandRunner.run(List.of(command), null, PROBE_TIMEOUT, MAX_OUTPUT);
         } catch (IOException e) {
-            throw new CompileException(command[0] + " not found: install clang (apt-get install clang)");
+            throw new CompilerUnavailableException(command[0] + " not found: install clang (apt-get install clang)");
         }
         if (r.exitCode() != 0)
-            throw new CompileException("`" + String.join(" ", command) + "` failed"
+            throw new CompilerUnavailableException("`" + String.join(" ", command) + "` failed"
                     + (r.timedOut() ? " (timed out)" : " (exit " + r.exitCode() + ")") + ": " + r.output().strip());
         return r.output();
     }
@@ -120,34 +145,38 @@ public final class PolicyCompiler {
         Path workRoot = Files.createDirectories(cache.root().resolve("work"));
         Path work = Files.createTempDirectory(workRoot, "compile-"); // owner-only permissions
         try {
-            Path file = work.resolve(src.fileName());
-            Files.write(file, src.content());
-            List<String> cmd = new ArrayList<>();
-            cmd.add(clang);
-            cmd.addAll(tc.flags());
-            cmd.add("-I" + sdk.includeDir());
-            cmd.add("-I" + sdk.bpfDir());
-            cmd.add("-DSYRUP_POLICY_FILE=\"" + file.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
-            cmd.add("-c");
-            cmd.add(sdk.wrapperSource(hook).toString());
-            cmd.add("-o");
-            cmd.add(out.toString());
+            Path policyDir = Files.createDirectory(work.resolve("policy"));
+            Files.write(policyDir.resolve(src.fileName()), src.content());
+            Path outDir = work.resolve("out");
+            CompileSandbox sandbox = sandbox(tc);
+            sandbox.prepare(policyDir, outDir);
+            String policy = CompileSandbox.POLICY + "/" + src.fileName();
+            List<String> args = new ArrayList<>(tc.flags());
+            args.addAll(List.of("-fno-crash-diagnostics", "-I" + CompileSandbox.SDK + "/include",
+                    "-I" + CompileSandbox.SDK + "/bpf", "-DSYRUP_POLICY_FILE=\"" + policy + "\"",
+                    "-MD", "-MF", CompileSandbox.OUT + "/" + DEPENDENCIES,
+                    "-c", CompileSandbox.SDK + "/bpf/" + hook.wrapperSource(),
+                    "-o", CompileSandbox.OUT + "/" + OBJECT));
             CommandRunner.Result r;
             try {
-                r = CommandRunner.run(cmd, work, timeout, MAX_OUTPUT);
+                r = CommandRunner.run(sandbox.command(sdk.root(), policyDir, outDir, args), null, timeout, MAX_OUTPUT);
             } catch (IOException e) {
-                throw new CompileException(clang + " not found: install clang (apt-get install clang)");
+                throw new CompilerUnavailableException("the compile sandbox cannot start: " + e.getMessage());
             }
-            String output = r.output()
-                    .replace(file.toString(), src.name())
-                    .replace(work + "/", "")
-                    .replace(sdk.bpfDir() + "/", "")
-                    .replace(sdk.includeDir() + "/", "");
+            String output = CompileSandbox.toDisplay(r.output(), policy, src.name());
             if (r.timedOut())
                 throw new CompileException(src.name() + ": clang did not finish compiling the policy for "
-                        + hook + " within " + timeout.toSeconds() + " s", List.of(), output);
+                        + hook + " within " + timeout.toSeconds() + " s", List.of(),
+                        ClangDiagnostics.policyOnly(output, src.name()));
+            String limit = CompileSandbox.limitExceeded(r.exitCode(), output, sandbox.limits());
+            if (limit != null)
+                throw new CompileException(src.name() + ": clang was stopped compiling the policy for " + hook + ": "
+                        + limit, List.of(), ClangDiagnostics.policyOnly(output, src.name()));
             if (r.exitCode() != 0)
                 throw ClangDiagnostics.toException(output, src.name(), r.exitCode());
+            Path deps = outDir.resolve(DEPENDENCIES);
+            DependencyCheck.check(deps, policy, sandbox.headerRoots(), src.name());
+            Files.copy(outDir.resolve(OBJECT), out, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             try {
                 Sdk.deleteTree(work);

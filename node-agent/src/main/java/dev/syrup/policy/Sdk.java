@@ -8,12 +8,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -80,7 +83,7 @@ public final class Sdk {
         Path parent = cacheRoot.resolve("sdk");
         Path root = parent.resolve(hash);
         if (Files.isDirectory(root))
-            return new Sdk(root, hash);
+            return new Sdk(worldReadable(root), hash);
         try {
             Files.createDirectories(parent);
             Path tmp = Files.createTempDirectory(parent, ".extract-");
@@ -92,6 +95,7 @@ public final class Sdk {
                 }
                 // The directory appears complete or not at all. Another extractor may have won the race:
                 // its copy has the same content, so use it.
+                worldReadable(tmp);
                 Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 if (!Files.isDirectory(root))
@@ -118,6 +122,25 @@ public final class Sdk {
             }
         }
         return contents;
+    }
+
+    /**
+     * Makes the SDK readable by everyone (it is public): clang reads it in the compile sandbox as nobody.
+     * Only files this process owns are changed; an SDK someone else extracted is left as it is.
+     */
+    private static Path worldReadable(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.toList()) {
+                if (Files.isSymbolicLink(p) || !Files.isWritable(p))
+                    continue;
+                Set<PosixFilePermission> perms = PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--");
+                if (!Files.getPosixFilePermissions(p).equals(perms))
+                    Files.setPosixFilePermissions(p, perms);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the policy SDK at " + root + " readable", e);
+        }
+        return root;
     }
 
     static void deleteTree(Path dir) throws IOException {

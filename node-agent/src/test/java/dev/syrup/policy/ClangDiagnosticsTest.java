@@ -71,10 +71,39 @@ class ClangDiagnosticsTest {
     }
 
     @Test
-    void unparsableOutputIsShownAsIs() {
+    void unparsableOutputIsCountedNotQuoted() {
+        // a line clang prints that is not a message may quote anything: only its count is shown
         CompileException e = ClangDiagnostics.toException("Segmentation fault\n", "p.c", 139);
-        assertThat(e.getMessage()).isEqualTo("p.c: clang failed (exit 139)\nSegmentation fault");
+        assertThat(e.getMessage()).isEqualTo("p.c: clang failed (exit 139)\n"
+                + "[1 line of clang's output not shown: only the policy's own lines are quoted]");
         assertThat(e.diagnostics()).isEmpty();
+        assertThat(e.output()).doesNotContain("Segmentation fault");
+    }
+
+    @Test
+    void sourceLinesOfOtherFilesAreNeverQuoted() {
+        String out = """
+                In file included from socket_select.bpf.c:10:
+                p.c:3:5: error: conflicting types for 'schedule'
+                int schedule(int x)
+                    ^
+                syrup_hook.h:37:30: note: previous declaration is here
+                static __always_inline __u32 schedule(void *pkt_start, void *pkt_end);
+                                             ^
+                syrup.h:40:2: note: expanded from macro 'SYRUP_ARRAY'
+                        struct { secret text of a header } name SEC(".maps")
+                        ^
+                1 error generated.
+                """;
+        CompileException e = ClangDiagnostics.toException(out, "p.c", 1);
+        for (String text : List.of(e.getMessage(), e.output(), e.diagnostics().toString(),
+                e.diagnostics().stream().map(Diagnostic::format).toList().toString())) {
+            assertThat(text).doesNotContain("static __always_inline").doesNotContain("secret text");
+        }
+        assertThat(e.getMessage()).contains("int schedule(int x)").contains("syrup_hook.h:37:30: note: previous declaration is here")
+                .contains("syrup.h:40:2: note: expanded from macro 'SYRUP_ARRAY'");
+        assertThat(e.diagnostics().get(1).snippet()).isEmpty();
+        assertThat(e.output()).contains("[4 lines of clang's output not shown");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.syrup.crds.v1alpha1.PolicyReasons;
 import dev.syrup.error.DomainException;
 import dev.syrup.hook.Hook;
 import dev.syrup.policy.CompileException;
+import dev.syrup.policy.CompilerUnavailableException;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicyForbiddenException;
@@ -101,7 +102,7 @@ public class CompileCheck {
             compiler().compile(source.toPolicySource(), hook);
             return new Outcome(true, null, null);
         } catch (CompileException e) {
-            boolean toolchain = e.diagnostics().isEmpty() && e.getMessage().contains("not found");
+            boolean toolchain = e instanceof CompilerUnavailableException;
             failures.increment();
             LOG.infof("compile check of %s at %s failed: %s", source.name(), hook, firstLine(e.getMessage()));
             String message = "at " + hook.cliName() + ": " + e.getMessage();
