@@ -66,6 +66,7 @@ final class PolicyVerdicts {
             case COMPILE -> PolicyReasons.COMPILE_FAILED;
             case VERIFIER -> PolicyReasons.VERIFIER_REJECTED;
             case FORBIDDEN -> PolicyReasons.POLICY_FORBIDDEN;
+            case UNAVAILABLE -> PolicyReasons.COMPILER_UNAVAILABLE;
             default -> PolicyReasons.POLICY_REJECTED;
         };
     }

@@ -10,7 +10,11 @@ public class CompileException extends PolicyException {
     private final String output;
 
     public CompileException(String message, List<Diagnostic> diagnostics, String output) {
-        super(ErrorKind.COMPILE, message);
+        this(ErrorKind.COMPILE, message, diagnostics, output);
+    }
+
+    protected CompileException(ErrorKind kind, String message, List<Diagnostic> diagnostics, String output) {
+        super(kind, message);
         this.diagnostics = List.copyOf(diagnostics);
         this.output = output;
     }
