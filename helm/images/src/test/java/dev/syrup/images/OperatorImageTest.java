@@ -27,7 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.utility.DockerImageName;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -90,7 +89,7 @@ class OperatorImageTest {
         Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString("rw-r--r--"));
 
         port = freePort();
-        operator = new GenericContainer<>(DockerImageName.parse(Images.reference(Images.OPERATOR)))
+        operator = WithImages.container(Images.reference(Images.OPERATOR))
                 .withNetworkMode("host")
                 .withFileSystemBind(kubeconfig.toString(), "/etc/syrup/kubeconfig", BindMode.READ_ONLY)
                 .withEnv(Map.of("KUBECONFIG", "/etc/syrup/kubeconfig",

@@ -19,12 +19,14 @@ import java.util.stream.Stream;
  */
 public final class Podman implements AutoCloseable {
     private final Path dir;
+    private final String cgroupParent;
     private final Path socket;
     private final Process service;
     private final Path log;
 
     private Podman(Path dir, Process service) {
         this.dir = dir;
+        this.cgroupParent = "/" + dir.getFileName();
         this.socket = dir.resolve("podman.sock");
         this.service = service;
         this.log = dir.resolve("service.log");
@@ -69,6 +71,12 @@ public final class Podman implements AutoCloseable {
 
     /** The service's address, for DOCKER_HOST. */
     public String dockerHost() { return "unix://" + socket; }
+
+    /**
+     * The cgroup the containers (and their conmon) go below instead of podman's shared libpod_parent, so that
+     * {@link #close} can remove it without touching anyone else's.
+     */
+    public String cgroupParent() { return cgroupParent; }
 
     /** Loads an image archive (podman load) into this service's storage. */
     public void load(Path archive) {
@@ -131,6 +139,12 @@ public final class Podman implements AutoCloseable {
                 unmount(left.get(i));
             }
             delete(dir);
+            for (Path hierarchy : cgroupHierarchies()) {
+                Path cgroup = hierarchy.resolve(cgroupParent.substring(1));
+                if (Files.isDirectory(cgroup)) {
+                    removeCgroup(cgroup);
+                }
+            }
         }
     }
 
@@ -170,6 +184,27 @@ public final class Podman implements AutoCloseable {
         // No registries: every image is loaded from an archive.
         pb.environment().put("CONTAINERS_REGISTRIES_CONF", "/dev/null");
         pb.environment().put("TMPDIR", dir.resolve("tmp").toString());
+    }
+
+    /** Where cgroup hierarchies are mounted (v1 controllers and v2). */
+    private static List<Path> cgroupHierarchies() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            return lines.map(l -> l.split(" - ")).filter(p -> p[1].startsWith("cgroup ") || p[1].startsWith("cgroup2 "))
+                    .map(p -> Path.of(p[0].split(" ")[4])).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes an empty cgroup tree, children first (cgroup directories are removed with rmdir, not their files). */
+    private static void removeCgroup(Path cgroup) {
+        try (Stream<Path> dirs = Files.walk(cgroup)) {
+            for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(d);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove the test's cgroup " + cgroup, e);
+        }
     }
 
     private static void unmount(String mountPoint) {

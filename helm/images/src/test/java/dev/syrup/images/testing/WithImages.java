@@ -2,6 +2,8 @@ package dev.syrup.images.testing;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
 
 
 /**
@@ -24,6 +26,13 @@ public final class WithImages implements BeforeAllCallback {
             throw new IllegalStateException("the test class is not annotated with @ExtendWith(WithImages.class)");
         }
         return podman;
+    }
+
+    /** A container of the image (a reference {@link Images#reference} names), in this run's cgroup. */
+    public static GenericContainer<?> container(String reference) {
+        String cgroupParent = podman().cgroupParent();
+        return new GenericContainer<>(DockerImageName.parse(reference))
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCgroupParent(cgroupParent));
     }
 
     private static synchronized Stopper start() {
