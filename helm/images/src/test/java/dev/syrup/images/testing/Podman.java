@@ -1,6 +1,10 @@
 package dev.syrup.images.testing;
 
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +69,12 @@ public final class Podman implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("podman could not be started (make test installs it)", e);
         }
-        podman.awaitSocket(Duration.ofSeconds(30));
+        try {
+            podman.awaitSocket(Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            podman.close();
+            throw e;
+        }
         return podman;
     }
 
@@ -123,6 +132,8 @@ public final class Podman implements AutoCloseable {
         }
         try {
             run(Duration.ofMinutes(2), "rm", "--all", "--force", "--time", "5");
+        } catch (RuntimeException e) {
+            System.err.println("podman rm: " + e.getMessage());
         } finally {
             service.destroy();
             try {
@@ -154,17 +165,27 @@ public final class Podman implements AutoCloseable {
             if (!service.isAlive()) {
                 throw new IllegalStateException("podman system service exited (" + service.exitValue() + "): " + read(log));
             }
-            if (Files.exists(socket)) {
-                try {
-                    run(Duration.ofSeconds(20), "--remote", "--url", dockerHost(), "version");
-                    return;
-                } catch (IllegalStateException notYet) {
-                    // the socket exists before the API answers
-                }
+            if (Files.exists(socket) && pings()) {
+                return;
             }
             sleep(100);
         }
         throw new IllegalStateException("podman system service did not answer on " + socket + " within " + timeout + ": " + read(log));
+    }
+
+    /** Whether the Docker API answers GET /_ping with OK. */
+    private boolean pings() {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: podman\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer answer = ByteBuffer.allocate(4096);
+            while (channel.read(answer) >= 0 && answer.hasRemaining()) {
+                // HTTP/1.0: the service closes the connection after its answer
+            }
+            String text = new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII);
+            return text.startsWith("HTTP/1.") && text.contains(" 200 ") && text.endsWith("OK");
+        } catch (IOException notYet) {
+            return false; // the socket exists before the API answers
+        }
     }
 
     private static List<String> command(Path dir, String... args) {
