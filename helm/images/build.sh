@@ -4,7 +4,7 @@
 # named docker.io/syrup/<name>:<appVersion>, loadable with `podman load` and `ctr -n k8s.io images import`.
 # Each image is two layers: the shared Debian base (base/build-base.sh, cached outside the work tree) and the image's
 # own files (<image>/image.sh). An archive is rewritten only when its content changed; the same inputs give the
-# same digests (sorted entries, fixed owners and times: $SOURCE_DATE_EPOCH, default the commit time of HEAD).
+# same digests (sorted entries, fixed owners and times: $SOURCE_DATE_EPOCH, default the build's fixed jar entry time).
 # Usage: build.sh [agent|operator]...  (default both); the jars must be packaged (make images does).
 set -euo pipefail
 
@@ -13,7 +13,10 @@ root="$(cd "$here/../.." && pwd)"
 out="${SYRUP_IMAGE_OUT:-$root/build/images}"
 version="$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$root/helm/syrup/Chart.yaml")"
 [[ -n "$version" ]] || { echo "no appVersion in helm/syrup/Chart.yaml" >&2; exit 1; }
-export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)}"
+# File times and the images' creation time: the jars' fixed entry time (the build's project.build.outputTimestamp),
+# so that the archives depend on the files' content only, not on when or at which commit they were built.
+output_timestamp="$(sed -n 's:.*<project.build.outputTimestamp>\(.*\)</project.build.outputTimestamp>.*:\1:p' "$root/pom.xml")"
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(date -u -d "$output_timestamp" +%s)}"
 created="$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"
 images=("${@:-agent operator}")
 images=(${images[*]})
