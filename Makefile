@@ -2,15 +2,17 @@
 #   make demo   the paper's GET/SCAN experiment: Linux's default vs policies, table and plot
 #   make test   install what is missing, build native + Java, run every test
 #   make build  build without testing
+#   make images the chart's container images as archives in build/images (helm/images/README.md)
 # Everything is installed on demand; Maven's cache lives in ~/.m2 (outside the tree).
 
 MVN       ?= mvn -B -ntp -Dstyle.color=never
 APT_PKGS  := clang llvm libbpf-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev \
              bubblewrap util-linux \
-             qemu-system-x86 busybox-static
+             qemu-system-x86 busybox-static \
+             mmdebstrap jq podman runc
 BPFFS     := /sys/fs/bpf
 
-.PHONY: all build native test deps bpffs clean k8s-binaries crds
+.PHONY: all build native test deps bpffs clean k8s-binaries crds images
 all: build
 
 # Debian packages the native build and the tests need; installed only when missing.
@@ -38,7 +40,15 @@ build: native
 k8s-binaries:
 	@src/test/k8s/build-binaries.sh >/dev/null
 
-test: native bpffs k8s-binaries
+# The chart's images, built without a container engine or registry: build/images/syrup-{agent,operator}-<appVersion>.tar.
+# The Debian base layer is cached in ~/.cache/syrup/images (a few minutes cold); an archive is rewritten when its
+# content changed.
+images: native
+	@echo ">> images: packaging the agent and the operator"
+	@$(MVN) -q -DskipTests package -pl node-agent,operator -am
+	@helm/images/build.sh
+
+test: native bpffs k8s-binaries images
 	@$(MAKE) --no-print-directory -C native check
 	$(MVN) verify
 
