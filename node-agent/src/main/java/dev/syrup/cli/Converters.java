@@ -1,6 +1,6 @@
 package dev.syrup.cli;
 
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.Protocol;
 import java.util.Arrays;
 import java.util.Iterator;

@@ -2,7 +2,7 @@ package dev.syrup.daemon;
 
 import dev.syrup.error.DomainException;
 import dev.syrup.api.HookSpec;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.NetnsRef;
 import dev.syrup.hook.Protocol;

@@ -9,7 +9,7 @@ import dev.syrup.error.DomainException;
 import dev.syrup.hook.Attacher;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.Executors;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.SocketSelectAttacher;

@@ -4,7 +4,7 @@ import dev.syrup.error.DomainException;
 import dev.syrup.hook.PinLayout;
 import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.BpfObject;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicySource;

@@ -7,7 +7,7 @@ import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.hook.DecisionStats;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicySource;

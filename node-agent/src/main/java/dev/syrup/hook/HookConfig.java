@@ -1,5 +1,6 @@
 package dev.syrup.hook;
 
+import dev.syrup.policy.Hook;
 import dev.syrup.error.DomainException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

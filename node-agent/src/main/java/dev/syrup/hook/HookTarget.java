@@ -1,5 +1,6 @@
 package dev.syrup.hook;
 
+import dev.syrup.policy.Hook;
 import dev.syrup.error.DomainException;
 
 /** Where one hook of a deployment attaches: a port at a network hook, or a cgroup's threads. */

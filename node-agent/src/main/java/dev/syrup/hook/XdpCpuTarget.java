@@ -1,5 +1,6 @@
 package dev.syrup.hook;
 
+import dev.syrup.policy.Hook;
 import dev.syrup.error.DomainException;
 import java.util.List;
 import java.util.Objects;

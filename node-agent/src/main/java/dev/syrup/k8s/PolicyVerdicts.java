@@ -2,7 +2,7 @@ package dev.syrup.k8s;
 
 import dev.syrup.crds.v1alpha1.PolicyHook;
 import dev.syrup.crds.v1alpha1.PolicyReasons;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.deploy.PolicyChecker;
 import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;

@@ -3,7 +3,7 @@ package dev.syrup.node;
 import dev.syrup.api.HookSpec;
 import dev.syrup.deploy.Deployment;
 import dev.syrup.hook.CgroupRef;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.NetnsRef;

@@ -4,7 +4,7 @@ import dev.syrup.crds.v1alpha1.HookType;
 import dev.syrup.crds.v1alpha1.PolicyHook;
 import dev.syrup.crds.v1alpha1.PolicyReasons;
 import dev.syrup.error.DomainException;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.policy.CompileException;
 import dev.syrup.policy.CompilerUnavailableException;
 import dev.syrup.policy.ObjectCache;

@@ -93,15 +93,15 @@ public final class PolicySource {
      * The hooks whose entry point the text names: the network hooks for schedule(), thread for
      * schedule_thread(); the network hooks if it names neither (where the missing schedule() is reported).
      */
-    public java.util.List<dev.syrup.hook.Hook> hooksWithEntryPoints() {
+    public java.util.List<dev.syrup.policy.Hook> hooksWithEntryPoints() {
         String text = new String(content, java.nio.charset.StandardCharsets.UTF_8);
-        java.util.List<dev.syrup.hook.Hook> hooks = new java.util.ArrayList<>();
+        java.util.List<dev.syrup.policy.Hook> hooks = new java.util.ArrayList<>();
         boolean thread = SCHEDULE_THREAD.matcher(text).find();
         if (SCHEDULE.matcher(text).find() || !thread) {
-            java.util.Arrays.stream(dev.syrup.hook.Hook.values()).filter(dev.syrup.hook.Hook::isNetwork).forEach(hooks::add);
+            java.util.Arrays.stream(dev.syrup.policy.Hook.values()).filter(dev.syrup.policy.Hook::isNetwork).forEach(hooks::add);
         }
         if (thread) {
-            hooks.add(dev.syrup.hook.Hook.THREAD);
+            hooks.add(dev.syrup.policy.Hook.THREAD);
         }
         return java.util.List.copyOf(hooks);
     }

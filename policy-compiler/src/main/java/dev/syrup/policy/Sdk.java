@@ -1,6 +1,5 @@
 package dev.syrup.policy;
 
-import dev.syrup.hook.Hook;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
 package dev.syrup.policy;
 
-import dev.syrup.hook.Hook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.syrup.hook;
+package dev.syrup.policy;
 
 import dev.syrup.error.DomainException;
 import java.util.Arrays;

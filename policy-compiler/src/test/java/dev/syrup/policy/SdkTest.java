@@ -1,6 +1,5 @@
 package dev.syrup.policy;
 
-import dev.syrup.hook.Hook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
