@@ -140,7 +140,7 @@ public final class Deployer {
                     HookConfig config = config(t, ex);
                     Map<String, Path> shared = t instanceof ThreadTarget
                             ? thread.sharedMaps(layout.target(id, t), false) : Map.of();
-                    staged.add(new Staged(t, config, PolicyLoader.load(object, policy, config, dir, shared), ex));
+                    staged.add(new Staged(t, config, PolicyLoader.load(object, policy, config, dir, shared, compiler.inspector()), ex));
                 } catch (RuntimeException e) {
                     ex.close();
                     throw e;
@@ -189,7 +189,7 @@ public final class Deployer {
                 Path object = compiler.compile(policy, t.hook());
                 Map<String, Path> shared = t instanceof NetworkTarget n ? attacher(n).sharedMaps(layout.target(id, t))
                         : thread.sharedMaps(layout.target(id, t), true);
-                staged.add(new Staged(t, d.config(t), PolicyLoader.load(object, policy, d.config(t), dir, shared),
+                staged.add(new Staged(t, d.config(t), PolicyLoader.load(object, policy, d.config(t), dir, shared, compiler.inspector()),
                         Executors.ofCpus(List.of())));
             }
             for (Staged s : staged) {
