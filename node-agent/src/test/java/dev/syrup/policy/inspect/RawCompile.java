@@ -16,17 +16,17 @@ import java.util.concurrent.TimeUnit;
  * Compiles a policy into a hook's object with the real clang and the SDK's flags, but without the
  * inspector, so a test can hand the inspector objects it must refuse.
  */
-final class RawCompile {
+public final class RawCompile {
     private final Sdk sdk;
     private final Path dir;
 
-    RawCompile(Sdk sdk, Path dir) {
+    public RawCompile(Sdk sdk, Path dir) {
         this.sdk = sdk;
         this.dir = dir;
     }
 
     /** The object of policy text (compiled as fileName) at hook. */
-    Path compile(String fileName, String text, Hook hook) throws IOException, InterruptedException {
+    public Path compile(String fileName, String text, Hook hook) throws IOException, InterruptedException {
         Path src = dir.resolve(fileName);
         Files.writeString(src, text);
         Path out = dir.resolve(fileName + "." + hook.cliName() + ".o");

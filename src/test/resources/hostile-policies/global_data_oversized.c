@@ -1,0 +1,10 @@
+// expect: forbidden - more than the limit of 67108864 bytes per policy
+/* No map, but 128 MiB of global variables (a map the loader creates for .bss). */
+#include "syrup.h"
+
+static uint8_t ballast[128 << 20];
+
+uint32_t schedule(void *pkt_start, void *pkt_end)
+{
+	return ballast[syrup_payload_len(pkt_start, pkt_end) & 1023] % syrup_executors();
+}
