@@ -1,4 +1,4 @@
-// expect: forbidden 13 takes the address of a function (a callback)
+// expect: forbidden 12 takes the address of a function (a callback)
 /* bpf_loop would run a callback the hook never calls as the policy's entry point. */
 #include "syrup.h"
 

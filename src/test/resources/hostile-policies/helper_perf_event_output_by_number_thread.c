@@ -1,4 +1,4 @@
-// expect: forbidden 9 calls BPF helper bpf_perf_event_output (#25)
+// expect: forbidden 8 calls BPF helper bpf_perf_event_output (#25)
 /* Emitting perf events of its own, by number (it has no perf event array to name). */
 #include "syrup.h"
 

@@ -327,15 +327,15 @@ public final class ObjectInspector {
         }
 
         /**
-         * The first policy line that names identifier: BTF carries no declaration lines of maps, and a
-         * map or extern is declared before it is used.
+         * The first policy line that names identifier outside comments: BTF carries no declaration
+         * lines of maps, and a map or extern is declared before it is used.
          */
         private int declarationLine(String identifier) {
-            String text = new String(policy.content(), java.nio.charset.StandardCharsets.UTF_8);
-            Matcher m = Pattern.compile("\\b" + Pattern.quote(identifier) + "\\b").matcher(text);
+            String code = PolicyText.withoutComments(new String(policy.content(), java.nio.charset.StandardCharsets.UTF_8));
+            Matcher m = Pattern.compile("\\b" + Pattern.quote(identifier) + "\\b").matcher(code);
             if (!m.find())
                 return -1;
-            return (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
+            return (int) code.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
         }
 
         private void refuse(int line, String reason) {
