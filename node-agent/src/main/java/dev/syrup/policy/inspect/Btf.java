@@ -122,6 +122,11 @@ public final class Btf {
         return datasec(section).map(t -> t.members().stream().map(m -> type(m.type()).name()).toList()).orElse(List.of());
     }
 
+    /** Whether the object's types name a function (defined or only declared) called name. */
+    public boolean hasFunction(String name) {
+        return types.stream().anyMatch(t -> t.kind() == FUNC && t.name().equals(name));
+    }
+
     private Optional<Type> datasec(String section) {
         return types.stream().filter(t -> t.kind() == DATASEC && t.name().equals(section)).findFirst();
     }

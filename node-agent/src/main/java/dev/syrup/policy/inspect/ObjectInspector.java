@@ -1,6 +1,7 @@
 package dev.syrup.policy.inspect;
 
 import dev.syrup.hook.Hook;
+import dev.syrup.policy.CompileException;
 import dev.syrup.policy.PolicyForbiddenException;
 import dev.syrup.policy.PolicySource;
 
@@ -139,8 +140,11 @@ public final class ObjectInspector {
         }
 
         private boolean knownSection(String name) {
-            if (name.startsWith(".rel"))
+            if (name.startsWith(".rel")) {
                 name = name.substring(4);
+                if (DATA_SECTION.matcher(name).matches())
+                    return false; // a global initialized with a map's or function's address: libbpf has no use for it
+            }
             return name.isEmpty() || name.equals(".text") || rules.programs().containsKey(name)
                     || List.of(".strtab", ".symtab", ".BTF", ".BTF.ext", ".maps", "license", ".llvm_addrsig")
                             .contains(name)
@@ -156,9 +160,14 @@ public final class ObjectInspector {
             for (ElfFile.Symbol y : elf.symbols()) {
                 if (y.section() != ElfFile.SHN_UNDEF || y.name().isEmpty() || y.type() == ElfFile.STT_SECTION)
                     continue;
-                String kind = btf.datasecVariables(".kconfig").contains(y.name()) ? "a .kconfig extern"
-                        : btf.datasecVariables(".ksyms").contains(y.name()) ? "a .ksyms extern (kernel symbol or kfunc)"
-                        : "an extern";
+                boolean kconfig = btf.datasecVariables(".kconfig").contains(y.name());
+                boolean ksym = btf.datasecVariables(".ksyms").contains(y.name());
+                if (!kconfig && !ksym && btf.hasFunction(y.name())) {
+                    // A function the policy declares and calls but never defines: its mistake, said as the loader would.
+                    throw new CompileException(policy.name() + ": error: " + y.name() + " is called but not defined;"
+                            + " a policy can call only functions it defines and BPF helpers");
+                }
+                String kind = kconfig ? "a .kconfig extern" : ksym ? "a .ksyms extern (kernel symbol or kfunc)" : "an extern";
                 refuse(firstUse(y), "'" + y.name() + "' is " + kind + ": a policy may use no kernel symbols,"
                         + " kernel functions (kfuncs) or kernel configuration values");
             }
@@ -261,9 +270,14 @@ public final class ObjectInspector {
                                 + (r != null ? "'" + r.symbol().name() + "'" : "#" + imm) + ": a policy may call BPF helpers "
                                 + rules.policyHelperNames() + " " + where + ", and no kernel functions");
                     if (src == PSEUDO_CALL || r != null) {
-                        if (r == null || !elf.sectionName(r.symbol().section()).equals(".text"))
+                        // A call of a function: in the same section (no relocation, imm counts instructions)
+                        // or in .text, whose code is all checked as the policy's.
+                        long target = at / 8 + 1L + imm;
+                        boolean inSection = r == null && target >= 0 && target < code.length / 8;
+                        boolean inText = r != null && elf.sectionName(r.symbol().section()).equals(".text");
+                        if (src != PSEUDO_CALL || !inSection && !inText)
                             refuse(lineAt(s.name(), at), "calls code outside the object's functions");
-                        continue; // a call of a function of the policy: its code is checked as policy code (.text)
+                        continue;
                     }
                     if (src != 0)
                         refuse(lineAt(s.name(), at), "has a call instruction of unknown kind " + src);
@@ -282,11 +296,16 @@ public final class ObjectInspector {
             ElfFile.Symbol y = r.symbol();
             String section = elf.sectionName(y.section());
             if (section.equals(".maps")) {
-                boolean wrapperMap = rules.wrapperMaps().containsKey(y.name());
-                if (policyCode && rules.policyIsSubprogram() && wrapperMap && !rules.policyMapsOfWrapper().contains(y.name()))
-                    refuse(lineAt(s.name(), at), "uses the " + rules.hook().cliName() + " hook's own map '" + y.name()
-                            + "': a policy may use its own maps only (its schedule_thread() decides with its return"
-                            + " value; the hook publishes the decision)");
+                // libbpf finds the map by the symbol's offset in .maps, whatever the symbol's name.
+                for (ElfFile.Symbol map : elf.symbols()) {
+                    if (map.section() != y.section() || map.value() != y.value() || map.name().isEmpty())
+                        continue;
+                    boolean wrapperMap = rules.wrapperMaps().containsKey(map.name());
+                    if (policyCode && rules.policyIsSubprogram() && wrapperMap && !rules.policyMapsOfWrapper().contains(map.name()))
+                        refuse(lineAt(s.name(), at), "uses the " + rules.hook().cliName() + " hook's own map '" + map.name()
+                                + "': a policy may use its own maps only (its schedule_thread() decides with its return"
+                                + " value; the hook publishes the decision)");
+                }
             } else if (DATA_SECTION.matcher(section).matches()) {
                 // the policy's (or syrup.h's) global variables
             } else if (y.section() != ElfFile.SHN_UNDEF && elf.sections().get(y.section()).executable()) {

@@ -267,6 +267,26 @@ class ObjectInspectorTest {
     }
 
     @Test
+    void checksEveryFunctionThePolicyCallsAndAllowsCallsBetweenThem() throws Exception {
+        String good = """
+                #include "syrup.h"
+                static __noinline uint32_t pick(uint32_t x) { return x % syrup_executors(); }
+                static __noinline uint32_t pick2(uint32_t x) { return pick(x + 1) ^ pick(x); }
+                uint32_t schedule_thread(const struct syrup_thread *t) { return pick2(t->tid); }
+                uint32_t schedule(void *pkt_start, void *pkt_end) { return pick2(syrup_random()); }
+                """;
+        for (Hook hook : Hook.values()) {
+            Path object = clang.compile("calls.c", good, hook);
+            assertThat(inspector.inspect(object, PolicySource.of("calls.c", good), hook).policyMaps()).isEmpty();
+        }
+        String deep = good.replace("return x % syrup_executors();", "return x % syrup_executors() + bpf_get_current_pid_tgid();");
+        Path object = clang.compile("deep.c", deep, Hook.THREAD);
+        PolicyForbiddenException e = catchThrowableOfType(
+                () -> inspector.inspect(object, PolicySource.of("deep.c", deep), Hook.THREAD), PolicyForbiddenException.class);
+        assertThat(e.getMessage()).startsWith("deep.c:2: forbidden: calls BPF helper bpf_get_current_pid_tgid");
+    }
+
+    @Test
     void countsPerCpuMapsOncePerPossibleCpu() throws Exception {
         String text = """
                 #include "syrup.h"
