@@ -2,10 +2,10 @@ package dev.syrup.daemon;
 
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.Fd;
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.PinLayout;
 import dev.syrup.deploy.PortConflictException;
 import dev.syrup.hook.Dispatcher;
 import dev.syrup.hook.HookTarget;

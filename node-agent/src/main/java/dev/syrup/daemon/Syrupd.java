@@ -5,7 +5,7 @@ import dev.syrup.api.Json;
 import dev.syrup.api.Response;
 import dev.syrup.bpf.Netns;
 import dev.syrup.deploy.Deployer;
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.PinLayout;
 import dev.syrup.hook.thread.ThreadBackend;
 import dev.syrup.hook.thread.ThreadBackends;
 import dev.syrup.policy.ObjectCache;
@@ -60,7 +60,7 @@ public final class Syrupd implements AutoCloseable {
         Sdk sdk = Sdk.extract(o.cacheDir());
         PolicyCompiler compiler = new PolicyCompiler(sdk, new ObjectCache(o.cacheDir().resolve("objects")));
         PinLayout layout = new PinLayout(o.pinRoot());
-        ThreadBackend threads = ThreadBackends.detect(sdk, layout, o.stateDir().resolve("threads"), log::info);
+        ThreadBackend threads = ThreadBackends.detect(sdk.schedulerObject(), layout, o.stateDir().resolve("threads"), log::info);
         Deployer deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO, threads);
         RecordStore records = new RecordStore(o.stateDir());
         ConcurrentHashMap<String, DeploymentRecord.Owner> owners = new ConcurrentHashMap<>();

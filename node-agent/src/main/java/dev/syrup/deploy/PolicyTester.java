@@ -1,5 +1,7 @@
 package dev.syrup.deploy;
 
+import dev.syrup.hook.PinLayout;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;

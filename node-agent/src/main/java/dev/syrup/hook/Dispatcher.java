@@ -6,7 +6,7 @@ import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Netns;
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import java.nio.file.Files;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

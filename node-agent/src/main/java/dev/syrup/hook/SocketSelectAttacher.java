@@ -5,7 +5,6 @@ import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Sockets;
-import dev.syrup.deploy.PinLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

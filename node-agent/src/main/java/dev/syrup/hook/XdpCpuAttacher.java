@@ -6,7 +6,6 @@ import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Netns;
-import dev.syrup.deploy.PinLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.syrup.testing;
 
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
-package dev.syrup.deploy;
+package dev.syrup.hook;
 
-import dev.syrup.hook.HookTarget;
-import dev.syrup.hook.NetnsRef;
 import java.nio.file.Path;
 
 /**

@@ -1,7 +1,5 @@
-package dev.syrup.deploy;
+package dev.syrup.bpf;
 
-import dev.syrup.bpf.Bpf;
-import dev.syrup.bpf.Fd;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
