@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.syrup.bpf.BpfMap;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.hook.Hook;
 import dev.syrup.hook.HookConfig;
