@@ -87,6 +87,13 @@ bench-dataplane: native bpffs
 	$(MVN) -q -pl bench exec:java -Dexec.mainClass=dev.syrup.bench.DataPlaneCostBench $(BENCH_PROPS) \
 	  -Dexec.args="$(or $(ROUNDS),7) $(or $(PACKETS),20000)"
 
+# Compile + object inspection time per example policy and hook (clang, then the inspector), medians.
+.PHONY: bench-compile
+bench-compile: native
+	$(MVN) -q -pl bench -am package -DskipTests
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar -Dsyrup.examples=$(CURDIR)/examples \
+	  dev.syrup.bench.CompileInspectBench $(or $(ROUNDS),5)
+
 # Policy applied (SchedulingPolicyNode written) -> attached on the node, warm and cold compile cache.
 .PHONY: bench-agent
 bench-agent: native bpffs k8s-binaries

@@ -101,7 +101,7 @@ public final class DataPlaneCostBench {
     /** The baseline program, attached straight to the application's socket group. */
     private double measureBare(Path object) throws Exception {
         List<Fd> socks = ReuseportSockets.take(ReuseportSockets.find(target.netns(), Protocol.UDP, PORT), Protocol.UDP, PORT);
-        try (BpfObject obj = BpfObject.open(object, null)) {
+        try (BpfObject obj = BpfObject.open(object)) {
             obj.load();
             try (BpfMap map = obj.map("bare_socks"); Fd prog = obj.program("bare_round_robin")) {
                 for (int i = 0; i < socks.size(); i++) {

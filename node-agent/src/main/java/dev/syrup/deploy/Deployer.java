@@ -137,7 +137,8 @@ public final class Deployer {
                 Executors ex = a.resolve(t);
                 try {
                     HookConfig config = a.config(t, ex);
-                    BpfObject loaded = PolicyLoader.load(object, policy, config, dir, a.sharedMaps(id, t, false));
+                    BpfObject loaded = PolicyLoader.load(object, policy, config, dir, a.sharedMaps(id, t, false),
+                            compiler.inspector());
                     staged.add(new Staged(t, config, loaded, ex));
                 } catch (RuntimeException e) {
                     ex.close();
@@ -178,7 +179,8 @@ public final class Deployer {
             for (HookTarget t : d.targets()) {
                 Path object = compiler.compile(policy, t.hook());
                 Map<String, Path> shared = attacher(t).sharedMaps(id, t, true);
-                staged.add(new Staged(t, d.config(t), PolicyLoader.load(object, policy, d.config(t), dir, shared),
+                staged.add(new Staged(t, d.config(t),
+                        PolicyLoader.load(object, policy, d.config(t), dir, shared, compiler.inspector()),
                         Executors.ofCpus(List.of())));
             }
             for (Staged s : staged) {

@@ -51,7 +51,8 @@ public final class PolicyChecker {
         try {
             for (int i = 0; i < hooks.size(); i++) {
                 HookConfig config = HookConfig.forOffline(hooks.get(i), executors);
-                try (BpfObject loaded = PolicyLoader.load(objects.get(i), policy, config, scratch, Map.of())) {
+                try (BpfObject loaded = PolicyLoader.load(objects.get(i), policy, config, scratch, Map.of(),
+                        compiler.inspector())) {
                     // loaded and verified; closing it unloads it
                 }
             }

@@ -78,7 +78,7 @@ public final class PolicyTester {
     private BpfObject load(PolicySource policy, int executors, Path pinRoot) {
         Path object = compiler.compile(policy, Hook.XDP_CPU);
         HookConfig config = HookConfig.forOffline(Hook.XDP_CPU, executors);
-        return PolicyLoader.load(object, policy, config, pinRoot, Map.of());
+        return PolicyLoader.load(object, policy, config, pinRoot, Map.of(), compiler.inspector());
     }
 
     private static long decision(long[] before, long[] after) {

@@ -40,7 +40,7 @@ public final class Dispatcher implements AutoCloseable {
             return open(dir);
         }
         Bpffs.mkdirs(dir);
-        try (BpfObject obj = BpfObject.open(objectFile, null)) {
+        try (BpfObject obj = BpfObject.open(objectFile)) {
             obj.load();
             Dispatcher d = new Dispatcher(dir, obj.program(PROGRAM), obj.map("syrup_ports"), obj.map("syrup_routes"));
             Bpf.pin(d.ports.fd(), dir.resolve("ports"));

@@ -1,5 +1,6 @@
 package dev.syrup.policy;
 
+import dev.syrup.policy.inspect.ObjectInspector;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +40,7 @@ public final class PolicyCompiler {
     private final ObjectCache cache;
     private final String clang;
     private final Duration timeout;
+    private final ObjectInspector inspector;
     private Toolchain toolchain;
     private CompileSandbox sandbox;
 
@@ -54,16 +56,23 @@ public final class PolicyCompiler {
     }
 
     public PolicyCompiler(Sdk sdk, ObjectCache cache, String clang, Duration timeout) {
+        this(sdk, cache, clang, timeout, new ObjectInspector());
+    }
+
+    public PolicyCompiler(Sdk sdk, ObjectCache cache, String clang, Duration timeout, ObjectInspector inspector) {
         this.sdk = Objects.requireNonNull(sdk);
         this.cache = Objects.requireNonNull(cache);
         this.clang = Objects.requireNonNull(clang);
         this.timeout = Objects.requireNonNull(timeout);
+        this.inspector = Objects.requireNonNull(inspector);
     }
 
     /**
-     * The BPF object of src at hook (from the cache if it was compiled before).
+     * The BPF object of src at hook (from the cache if it was compiled before), inspected: a fresh
+     * object before it enters the cache, a cached one again (it may predate the inspector's rules).
      *
-     * @throws CompileException if clang is missing, times out or rejects the policy
+     * @throws CompileException         if clang is missing, times out or rejects the policy
+     * @throws PolicyForbiddenException if the object asks for more than the hook allows a policy
      */
     public Path compile(PolicySource src, Hook hook) {
         PreprocessorGate.check(src);
@@ -74,8 +83,19 @@ public final class PolicyCompiler {
     Path compileWithoutGate(PolicySource src, Hook hook) {
         Toolchain tc = toolchain();
         String key = ObjectCache.key(src.content(), hook.cliName(), sdk.hash(), tc.version(), tc.flags());
-        return cache.getOrCompile(key, out -> runClang(src, hook, tc, out));
+        boolean[] fresh = {false};
+        Path object = cache.getOrCompile(key, out -> {
+            runClang(src, hook, tc, out);
+            inspector.inspect(out, src, hook);
+            fresh[0] = true;
+        });
+        if (!fresh[0])
+            inspector.inspect(object, src, hook);
+        return object;
     }
+
+    /** The inspector every object of this compiler passes, before it is cached and before it is loaded. */
+    public ObjectInspector inspector() { return inspector; }
 
     /** clang's version line, e.g. "Debian clang version 14.0.6". */
     public String clangVersion() { return toolchain().version(); }

@@ -61,7 +61,7 @@ public final class SchedExtScheduler implements AutoCloseable {
         if (!state.equals("disabled"))
             throw new SchedExtException("another sched_ext scheduler is loaded (" + loadedOps() + ", state " + state
                     + "): only one can run per node");
-        BpfObject obj = BpfObject.open(objectFile, null);
+        BpfObject obj = BpfObject.open(objectFile);
         try {
             boolean reuse = Files.exists(decisionsPin);
             if (reuse) {
