@@ -87,7 +87,7 @@ class RejectedPolicyTest {
     @Test
     void secondClaimOnAPortIsRefused() {
         assertThatThrownBy(() -> agent.deployer.deploy(TestAgent.example("random.c"), List.of(target(PORT))))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(PortConflictException.class)
                 .hasMessageContaining("already claimed by deployment " + running.id());
         assertRunningPolicyStillSteers();
     }
