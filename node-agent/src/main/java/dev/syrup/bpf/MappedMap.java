@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 
 /**
  * A BPF array map (declared with SYRUP_MMAP_ARRAY) mapped into this process: the application
@@ -28,6 +29,13 @@ public final class MappedMap implements AutoCloseable {
     }
 
     /** of maps map (which it leaves open for the caller to close). */
+    /** open maps the array pinned at pin (SyrupClient.mapPin tells where) into this process. */
+    public static MappedMap open(Path pin) {
+        try (BpfMap m = new BpfMap(Bpf.open(pin))) {
+            return of(m);
+        }
+    }
+
     public static MappedMap of(BpfMap map) {
         BpfMap.Info info = map.info();
         if (info.type() != ARRAY || (info.flags() & BPF_F_MMAPABLE) == 0) {

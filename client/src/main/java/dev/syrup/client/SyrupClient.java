@@ -13,9 +13,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;
-import dev.syrup.bpf.Bpf;
-import dev.syrup.bpf.BpfMap;
-import dev.syrup.bpf.MappedMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
@@ -170,15 +167,12 @@ public final class SyrupClient implements AutoCloseable {
     }
 
     /**
-     * mapMemory maps a map the policy declared with SYRUP_MMAP_ARRAY into this process, to update
-     * it with memory operations instead of a request each. The caller must be root: it opens the
-     * pin syrupd names (ownership is checked as for any map request).
+     * mapPin is where a map the policy declared is pinned in bpffs: a root application opens it there
+     * to map a SYRUP_MMAP_ARRAY into its memory (node-agent's MappedMap.open) and update it with
+     * memory operations instead of a request each. Ownership is checked as for any map request.
      */
-    public MappedMap mapMemory(String id, String map) {
-        Path pin = Path.of(field(call(Request.map("map.pin", id, map, null, null, false)), "path").asText());
-        try (BpfMap m = new BpfMap(Bpf.open(pin))) {
-            return MappedMap.of(m);
-        }
+    public Path mapPin(String id, String map) {
+        return Path.of(field(call(Request.map("map.pin", id, map, null, null, false)), "path").asText());
     }
 
     /** Whether key was there to delete. */
