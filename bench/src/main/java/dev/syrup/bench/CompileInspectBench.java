@@ -5,7 +5,7 @@ import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicySource;
 import dev.syrup.policy.Sdk;
-import dev.syrup.policy.inspect.ObjectInspector;
+import dev.syrup.policy.ObjectInspector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

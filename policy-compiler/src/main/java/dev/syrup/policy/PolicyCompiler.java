@@ -1,6 +1,5 @@
 package dev.syrup.policy;
 
-import dev.syrup.policy.inspect.ObjectInspector;
 
 import java.io.IOException;
 import java.nio.file.Files;

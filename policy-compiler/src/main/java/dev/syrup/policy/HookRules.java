@@ -1,7 +1,8 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy;
 
-import dev.syrup.policy.Hook;
 
+import dev.syrup.policy.elf.BpfHelpers;
+import dev.syrup.policy.elf.MapDefinition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy.elf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

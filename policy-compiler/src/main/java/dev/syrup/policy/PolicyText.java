@@ -1,4 +1,4 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy;
 
 /** The policy's source with comments blanked out, lines kept, for finding where it declares a name. */
 final class PolicyText {

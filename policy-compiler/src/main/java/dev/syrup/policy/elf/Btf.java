@@ -1,4 +1,4 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy.elf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,17 +15,17 @@ import java.util.Optional;
  * __uint / __type macros encode as pointer-to-array and pointer-to-type members.
  */
 public final class Btf {
-    static final int INT = 1, PTR = 2, ARRAY = 3, STRUCT = 4, UNION = 5, ENUM = 6, FWD = 7, TYPEDEF = 8,
+    public static final int INT = 1, PTR = 2, ARRAY = 3, STRUCT = 4, UNION = 5, ENUM = 6, FWD = 7, TYPEDEF = 8,
             VOLATILE = 9, CONST = 10, RESTRICT = 11, FUNC = 12, FUNC_PROTO = 13, VAR = 14, DATASEC = 15,
             FLOAT = 16, DECL_TAG = 17, TYPE_TAG = 18, ENUM64 = 19;
     private static final int MAGIC = 0xeb9f;
     private static final int MAX_DEPTH = 32;
 
     /** A type: its kind, name, size-or-type field and kind-specific data (members, array info). */
-    record Type(int kind, String name, int vlen, long sizeOrType, long[] extra, List<Member> members) {}
+    public record Type(int kind, String name, int vlen, long sizeOrType, long[] extra, List<Member> members) {}
 
     /** A member of a struct or union, or a variable of a data section (then offset is its offset). */
-    record Member(String name, long type, long offset) {}
+    public record Member(String name, long type, long offset) {}
 
     private final List<Type> types = new ArrayList<>();
     private final ByteBuffer b;
@@ -85,15 +85,15 @@ public final class Btf {
     public static Btf parse(byte[] bytes) { return new Btf(bytes); }
 
     /** The string at offset at of the string table (.BTF.ext names its sections and files there). */
-    String string(long at) { return string(b, strOff, strLen, at); }
+    public String string(long at) { return string(b, strOff, strLen, at); }
 
-    Type type(long id) {
+    public Type type(long id) {
         ElfFile.check(id >= 0 && id < types.size(), ".BTF type id " + id + " out of range");
         return types.get((int) id);
     }
 
     /** The type id with typedefs and qualifiers taken off. */
-    long resolve(long id) {
+    public long resolve(long id) {
         for (int depth = 0; depth < MAX_DEPTH; depth++) {
             Type t = type(id);
             switch (t.kind()) {
@@ -107,7 +107,7 @@ public final class Btf {
     }
 
     /** The size in bytes of a type. */
-    long size(long id) {
+    public long size(long id) {
         Type t = type(resolve(id));
         return switch (t.kind()) {
             case INT, STRUCT, UNION, ENUM, ENUM64, FLOAT, DATASEC -> t.sizeOrType();
@@ -199,5 +199,5 @@ public final class Btf {
         return new String(out, StandardCharsets.UTF_8);
     }
 
-    static long u32(ByteBuffer b, int at) { return b.getInt(at) & 0xffffffffL; }
+    public static long u32(ByteBuffer b, int at) { return b.getInt(at) & 0xffffffffL; }
 }

@@ -1,10 +1,13 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy;
 
-import dev.syrup.policy.Hook;
-import dev.syrup.policy.CompileException;
-import dev.syrup.policy.PolicyForbiddenException;
-import dev.syrup.policy.PolicySource;
 
+import dev.syrup.policy.elf.BpfHelpers;
+import dev.syrup.policy.elf.Btf;
+import dev.syrup.policy.elf.BtfLineInfo;
+import dev.syrup.policy.elf.ElfFile;
+import dev.syrup.policy.elf.MalformedObjectException;
+import dev.syrup.policy.elf.MapDefinition;
+import dev.syrup.policy.elf.PossibleCpus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

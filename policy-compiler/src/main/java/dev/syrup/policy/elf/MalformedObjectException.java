@@ -1,4 +1,4 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy.elf;
 
 /** An object file the inspector cannot read: not clang's BPF output, or damaged. */
 public class MalformedObjectException extends RuntimeException {

@@ -1,16 +1,16 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy.elf;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** How many CPUs the kernel may bring online: a per-CPU map holds a value for each of them. */
-final class PossibleCpus {
+public final class PossibleCpus {
     private static final Path POSSIBLE = Path.of("/sys/devices/system/cpu/possible");
 
     private PossibleCpus() {}
 
-    static int count() {
+    public static int count() {
         try {
             return parse(Files.readString(POSSIBLE));
         } catch (IOException | RuntimeException e) {
@@ -19,7 +19,7 @@ final class PossibleCpus {
     }
 
     /** The number of CPUs in a kernel CPU list such as "0-3,8-11". */
-    static int parse(String list) {
+    public static int parse(String list) {
         int n = 0;
         for (String part : list.strip().split(",")) {
             String[] range = part.split("-");

@@ -1,8 +1,5 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy;
 
-import dev.syrup.policy.Hook;
-import dev.syrup.policy.PolicyCompiler;
-import dev.syrup.policy.Sdk;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

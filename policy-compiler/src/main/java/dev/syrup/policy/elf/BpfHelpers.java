@@ -1,4 +1,4 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy.elf;
 
 import java.util.List;
 
@@ -8,7 +8,7 @@ import java.util.List;
  */
 public final class BpfHelpers {
     /** Helper names without the bpf_ prefix, indexed by helper id. */
-    static final List<String> NAMES = List.of(
+    public static final List<String> NAMES = List.of(
             "unspec", "map_lookup_elem", "map_update_elem", "map_delete_elem", "probe_read", "ktime_get_ns",
             "trace_printk", "get_prandom_u32", "get_smp_processor_id", "skb_store_bytes", "l3_csum_replace",
             "l4_csum_replace", "tail_call", "clone_redirect", "get_current_pid_tgid", "get_current_uid_gid",

@@ -1,4 +1,4 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy.elf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,13 +13,13 @@ import java.util.Optional;
  * malformed object fails with {@link MalformedObjectException}, never with an index error.
  */
 public final class ElfFile {
-    static final int SHT_SYMTAB = 2;
-    static final int SHT_REL = 9;
-    static final int SHT_NOBITS = 8;
-    static final long SHF_EXECINSTR = 0x4;
-    static final int SHN_UNDEF = 0;
-    static final int STT_SECTION = 3;
-    static final int STT_FUNC = 2;
+    public static final int SHT_SYMTAB = 2;
+    public static final int SHT_REL = 9;
+    public static final int SHT_NOBITS = 8;
+    public static final long SHF_EXECINSTR = 0x4;
+    public static final int SHN_UNDEF = 0;
+    public static final int STT_SECTION = 3;
+    public static final int STT_FUNC = 2;
     private static final int ET_REL = 1;
     private static final int EM_BPF = 247;
 
@@ -144,7 +144,7 @@ public final class ElfFile {
 
     private long u32(int at) { return data.getInt(at) & 0xffffffffL; }
 
-    static void check(boolean ok, String what) {
+    public static void check(boolean ok, String what) {
         if (!ok)
             throw new MalformedObjectException(what);
     }

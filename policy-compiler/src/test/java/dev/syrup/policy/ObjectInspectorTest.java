@@ -1,11 +1,9 @@
-package dev.syrup.policy.inspect;
+package dev.syrup.policy;
 
-import dev.syrup.policy.Hook;
-import dev.syrup.policy.ObjectCache;
-import dev.syrup.policy.PolicyCompiler;
-import dev.syrup.policy.PolicyForbiddenException;
-import dev.syrup.policy.PolicySource;
-import dev.syrup.policy.Sdk;
+import dev.syrup.policy.elf.Btf;
+import dev.syrup.policy.elf.BtfLineInfo;
+import dev.syrup.policy.elf.ElfFile;
+import dev.syrup.policy.elf.MapDefinition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
