@@ -96,13 +96,6 @@ JNIEXPORT jint JNICALL Java_dev_syrup_bpf_Netns_attachXdp(JNIEnv *env, jclass cl
 	return run_in_netns(env, jnetns, jifname, &job) ? -1 : job.link_fd;
 }
 
-/* Replaces the program of a link (atomic for every packet). */
-JNIEXPORT void JNICALL Java_dev_syrup_bpf_Netns_updateLink(JNIEnv *env, jclass cls, jint link_fd, jint prog_fd)
-{
-	if (bpf_link_update(link_fd, prog_fd, NULL))
-		sy_throw(env, "bpf_link_update", errno);
-}
-
 /* Detaches a link from its hook even if other references (pins) keep it alive. */
 JNIEXPORT void JNICALL Java_dev_syrup_bpf_Netns_detachLink(JNIEnv *env, jclass cls, jint link_fd)
 {

@@ -25,12 +25,6 @@ JNIEXPORT jint JNICALL Java_dev_syrup_bpf_Sched_policy0(JNIEnv *env, jclass cls,
 	return p < 0 ? -errno : p;
 }
 
-/* The CPU the calling thread runs on. */
-JNIEXPORT jint JNICALL Java_dev_syrup_bpf_Sched_currentCpu0(JNIEnv *env, jclass cls)
-{
-	return sched_getcpu();
-}
-
 /* The calling thread's kernel id. */
 JNIEXPORT jint JNICALL Java_dev_syrup_bpf_Sched_currentTid0(JNIEnv *env, jclass cls)
 {

@@ -143,10 +143,3 @@ JNIEXPORT jlong JNICALL Java_dev_syrup_bpf_Affinity_set(JNIEnv *env, jclass cls,
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (jlong)ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
-
-JNIEXPORT jlong JNICALL Java_dev_syrup_bpf_Affinity_monotonicNanos0(JNIEnv *env, jclass cls)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (jlong)ts.tv_sec * 1000000000L + ts.tv_nsec;
-}

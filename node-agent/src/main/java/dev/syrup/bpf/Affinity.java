@@ -33,12 +33,7 @@ public final class Affinity {
         return r;
     }
 
-    /** CLOCK_MONOTONIC in ns, as bpf_ktime_get_ns() reads it. */
-    public static long monotonicNanos() { return monotonicNanos0(); }
-
     private static native int get(int tid, long[] mask);
 
     private static native long set(int tid, long[] mask);
-
-    private static native long monotonicNanos0();
 }

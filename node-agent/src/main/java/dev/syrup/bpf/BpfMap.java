@@ -104,8 +104,6 @@ public final class BpfMap implements AutoCloseable {
         return out;
     }
 
-    public void updateU32(int key, int value) { update(u32(key), u32(value)); }
-
     public static byte[] u32(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }

@@ -42,10 +42,6 @@ public final class NativeLibrary {
         }
     }
 
-    public static boolean isAvailable() { return UNAVAILABILITY_CAUSE == null; }
-
-    public static Throwable unavailabilityCause() { return UNAVAILABILITY_CAUSE; }
-
     /** ensureAvailable throws with the original cause if the library could not be loaded. */
     public static void ensureAvailable() {
         if (UNAVAILABILITY_CAUSE != null) {

@@ -28,17 +28,12 @@ public final class Netns {
         return Fd.own(attachXdp(netns.toString(), ifname, prog.get(), mode));
     }
 
-    /** replaceProgram swaps the program of a link atomically. */
-    public static void replaceProgram(Fd link, Fd prog) { updateLink(link.get(), prog.get()); }
-
     /** detach detaches a link from its hook even while pins still reference it. */
     public static void detach(Fd link) { detachLink(link.get()); }
 
     private static native int ifindex(String netns, String ifname);
 
     private static native int attachXdp(String netns, String ifname, int progFd, int flags);
-
-    private static native void updateLink(int linkFd, int progFd);
 
     private static native void detachLink(int linkFd);
 }

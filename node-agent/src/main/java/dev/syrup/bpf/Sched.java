@@ -20,17 +20,12 @@ public final class Sched {
     /** tid's policy, or -errno. */
     public static int policy(int tid) { return policy0(tid); }
 
-    /** The CPU the calling thread runs on now. */
-    public static int currentCpu() { return currentCpu0(); }
-
     /** The calling thread's kernel id (gettid). */
     public static int currentTid() { return currentTid0(); }
 
     private static native int setPolicy0(int tid, int policy);
 
     private static native int policy0(int tid);
-
-    private static native int currentCpu0();
 
     private static native int currentTid0();
 }

@@ -64,17 +64,6 @@ public final class PolicyTester {
         }
     }
 
-    /** averageNs measures the hook program + policy on one payload over many test runs. */
-    public long averageNs(PolicySource policy, int executors, byte[] payload, int repeat) {
-        Path scratch = scratchPinDir();
-        try (BpfObject obj = load(policy, executors, scratch);
-             Fd prog = obj.program(Hook.XDP_CPU.programName())) {
-            return Bpf.testRun(prog, TestPacket.udp(40000, 9000, payload), repeat).durationNs();
-        } finally {
-            Bpffs.removeTree(scratch);
-        }
-    }
-
     private BpfObject load(PolicySource policy, int executors, Path pinRoot) {
         Path object = compiler.compile(policy, Hook.XDP_CPU);
         HookConfig config = HookConfig.forOffline(Hook.XDP_CPU, executors);

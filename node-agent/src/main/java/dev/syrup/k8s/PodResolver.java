@@ -19,8 +19,6 @@ public final class PodResolver {
 
     public PodResolver(CgroupLocator cgroups) { this.cgroups = cgroups; }
 
-    public CgroupLocator cgroups() { return cgroups; }
-
     /**
      * A pod on this node as it runs now.
      *

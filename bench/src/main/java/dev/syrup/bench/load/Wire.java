@@ -47,8 +47,4 @@ public final class Wire {
     public static int worker(ByteBuffer buf) {
         return Byte.toUnsignedInt(buf.get(HEADER_BYTES));
     }
-
-    public static String typeName(byte type) {
-        return type == GET ? "GET" : type == SCAN ? "SCAN" : "0x" + Integer.toHexString(Byte.toUnsignedInt(type));
-    }
 }

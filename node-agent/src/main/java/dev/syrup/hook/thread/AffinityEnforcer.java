@@ -32,7 +32,6 @@ final class AffinityEnforcer {
 
     private final String id;
     private final ThreadTarget target;
-    private final Path targetDir;
     private final Path cpuMap;
     private final TouchedThreads touched;
     private final Consumer<String> log;
@@ -53,7 +52,6 @@ final class AffinityEnforcer {
                      Consumer<String> log) {
         this.id = id;
         this.target = target;
-        this.targetDir = targetDir;
         this.cpuMap = cpuMap;
         this.touched = touched;
         this.log = log;
@@ -250,8 +248,4 @@ final class AffinityEnforcer {
         int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
         return sorted[Math.max(0, i)] / 1000.0;
     }
-
-    String deploymentId() { return id; }
-
-    Path targetDir() { return targetDir; }
 }

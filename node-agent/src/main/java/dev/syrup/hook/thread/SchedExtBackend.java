@@ -51,9 +51,6 @@ public final class SchedExtBackend implements ThreadBackend {
     /** Whether the running kernel has sched_ext. */
     public static boolean kernelSupports() { return Files.exists(STATE); }
 
-    /** Whether this build can run the sched_ext backend. */
-    public static boolean implemented() { return true; }
-
     @Override
     public String name() { return NAME; }
 

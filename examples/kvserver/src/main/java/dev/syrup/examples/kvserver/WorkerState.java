@@ -40,8 +40,6 @@ final class WorkerState {
         return new WorkerState(map, map.stride());
     }
 
-    boolean isPublishing() { return map != null; }
-
     /** Worker has served a request; scan says whether the policy counted it as a SCAN. */
     void finished(int worker, boolean scan) {
         if (map == null) {
