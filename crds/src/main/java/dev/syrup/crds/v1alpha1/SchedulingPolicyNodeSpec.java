@@ -18,6 +18,7 @@ public class SchedulingPolicyNodeSpec {
     private Long policyGeneration;
     @JsonPropertyDescription("The policy's C source, resolved (a ConfigMap source is copied here so agents need no ConfigMap access).")
     @Required
+    @io.fabric8.generator.annotation.Size(max = 262144)
     private String source;
     @JsonPropertyDescription("SHA-256 of source.")
     private String sourceHash;
