@@ -145,6 +145,9 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
 
     @Override
     public DeleteControl cleanup(SchedulingPolicy policy, Context<SchedulingPolicy> context) {
+        if (sources.tenancyRules().hasLimits(policy.getMetadata().getNamespace())) {
+            sources.peers.reconcile(peersOf(policy, context)); // being deleted, it holds no share of the limits
+        }
         List<SchedulingPolicyNode> remaining = context.getSecondaryResources(SchedulingPolicyNode.class).stream().toList();
         List<String> deleted = remaining.stream()
                 .filter(o -> writer.delete(o, nodeExists(o.getSpec().getNodeName())))
@@ -160,9 +163,6 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
         }
         index.remove(ResourceID.fromResource(policy));
         metrics.policyGone(key(policy));
-        if (sources.tenancyRules().hasLimits(policy.getMetadata().getNamespace())) {
-            sources.peers.reconcile(peersOf(policy, context)); // its share of the namespace's limits is free
-        }
         return DeleteControl.defaultDelete();
     }
 
