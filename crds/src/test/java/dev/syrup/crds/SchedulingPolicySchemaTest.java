@@ -95,6 +95,8 @@ class SchedulingPolicySchemaTest {
                         "matchExpressions[].values must be empty for Exists and DoesNotExist"),
                 Arguments.of("label value longer than 63", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
                         + "  podSelector:\n    matchLabels: {app: " + "v".repeat(64) + "}\n", "a label value at most 63"),
+                Arguments.of("NotIn with 65 values", selector("[{key: tier, operator: NotIn, values: [" + "x, ".repeat(64) + "x]}]"),
+                        "at most 64 values"),
                 Arguments.of("negative CPU", "spec:\n  " + SRC + "  hooks:\n  - {type: thread, cpus: [0, -1]}\n",
                         "cpus are CPU numbers from 0 to 8191"),
                 Arguments.of("CPU number too large", "spec:\n  " + SRC + "  hooks:\n  - {type: xdp-cpu, port: 80, cpus: [8192]}\n",

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 import java.util.List;
@@ -22,10 +21,9 @@ public class HookAccess {
     @Size(max = 256)
     private List<@Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$") String> namespaces;
 
-    @JsonPropertyDescription("Namespaces whose labels match may use the hook type. Only the cluster administrator should "
+    @JsonPropertyDescription("Namespaces whose labels match may use the hook type (an empty selector, or one with an "
+            + "operator other than In, NotIn, Exists, DoesNotExist, matches none). Only the cluster administrator should "
             + "be able to label namespaces (the built-in admin and edit roles cannot).")
-    @ValidationRule(value = "!has(self.matchExpressions) || self.matchExpressions.all(r, r.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",
-            message = "matchExpressions[].operator must be In, NotIn, Exists or DoesNotExist")
     private LabelSelector namespaceSelector;
 
     public HookAccess() {}

@@ -17,6 +17,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PodSelector {
     @JsonPropertyDescription("Pods whose labels include all of these.")
+    @Size(max = 64)
     @ValidationRule(value = "self.all(k, size(k) <= 317 && size(self[k]) <= 63)",
             message = "a label key has at most 317 characters (prefix/name), a label value at most 63")
     private Map<String, String> matchLabels;
@@ -29,8 +30,8 @@ public class PodSelector {
             message = "matchExpressions[].values must be non-empty for In and NotIn")
     @ValidationRule(value = "self.all(r, !(r.operator in ['Exists', 'DoesNotExist']) || !has(r.values) || size(r.values) == 0)",
             message = "matchExpressions[].values must be empty for Exists and DoesNotExist")
-    @ValidationRule(value = "self.all(r, size(r.key) <= 317 && (!has(r.values) || (size(r.values) <= 64 && r.values.all(v, size(v) <= 63))))",
-            message = "matchExpressions[]: a key has at most 317 characters, values at most 64 entries of 63 characters")
+    @ValidationRule(value = "self.all(r, size(r.key) <= 317 && (!has(r.values) || size(r.values) <= 64))",
+            message = "matchExpressions[]: a key has at most 317 characters and at most 64 values")
     private List<LabelSelectorRequirement> matchExpressions;
 
     @JsonPropertyDescription("Must be the policy's own namespace: a policy never selects pods of other namespaces.")
