@@ -173,7 +173,7 @@ class TenancyRulesIT {
         SchedulingPolicy big = await(ns, "big", accepted("False"));
         Condition refused = big.getStatus().condition(PolicyConditions.ACCEPTED);
         assertThat(refused.getReason()).isEqualTo(PolicyAdmission.LIMIT_EXCEEDED);
-        assertThat(refused.getMessage()).containsPattern("the policy's maps take 1258[0-9]{4} bytes")
+        assertThat(refused.getMessage()).containsPattern("the policy's maps take 12[56][0-9]{5} bytes")
                 .contains("namespace " + ns + " may have 1048576 bytes of maps")
                 .contains("spec.limits.overrides[namespace=" + ns + "].mapBytes");
         assertThat(big.getStatus().condition(PolicyConditions.COMPILED).getStatus()).as("it compiled; the limit refused it")
