@@ -119,7 +119,10 @@ class SchedulingPolicySchemaTest {
                         + "  maps:\n  - map: my-map\n    entries: [{key: '0', value: '1'}]\n", "spec.maps[0].map"),
                 Arguments.of("map value over 1024 bytes", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
                         + "  maps:\n  - map: m\n    entries: [{key: '0', value: '0x" + "ab".repeat(1025) + "'}]\n",
-                        "spec.maps[0].entries[0].value"),
+                        "spec.maps[0].entries[0].value: Too long"),
+                Arguments.of("map key over 64 bytes", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
+                        + "  maps:\n  - map: m\n    entries: [{key: '0x" + "ab".repeat(65) + "', value: '1'}]\n",
+                        "spec.maps[0].entries[0].key: Too long"),
                 Arguments.of("decimal map key beyond 64 bits", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
                         + "  maps:\n  - map: m\n    entries: [{key: '" + "9".repeat(21) + "', value: '1'}]\n",
                         "spec.maps[0].entries[0].key"),

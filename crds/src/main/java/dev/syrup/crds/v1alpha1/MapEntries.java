@@ -13,6 +13,7 @@ public class MapEntries {
     @JsonPropertyDescription("The map's name in the policy source.")
     @Required
     @Pattern("^[A-Za-z_][A-Za-z0-9_]{0,14}$")
+    @Size(max = 15)
     private String map;
 
     @Required
@@ -37,10 +38,12 @@ public class MapEntries {
      */
     public static class MapEntry {
         @Required
-        @Pattern("^([0-9]{1,20}|0x([0-9a-fA-F]{2}){1,64})$")
+        @Pattern("^([0-9]{1,20}|0x([0-9a-fA-F]{2})+)$")
+        @Size(max = 2 + 2 * 64)
         private String key;
         @Required
-        @Pattern("^([0-9]{1,20}|0x([0-9a-fA-F]{2}){1,1024})$")
+        @Pattern("^([0-9]{1,20}|0x([0-9a-fA-F]{2})+)$")
+        @Size(max = 2 + 2 * 1024)
         private String value;
 
         public MapEntry() {}

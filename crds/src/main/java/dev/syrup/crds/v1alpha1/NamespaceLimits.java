@@ -23,8 +23,9 @@ public class NamespaceLimits {
     private Long mapBytes;
 
     @JsonPropertyDescription("Namespaces with their own limits (a limit left unset here falls back to the one above).")
-    @Size(max = 256)
-    @ValidationRule(value = "self.all(o, self.exists_one(p, p.namespace == o.namespace))", message = "a namespace is listed once")
+    @Size(max = 64)
+    // namespace is a reserved word in CEL: Kubernetes exposes the field as __namespace__
+    @ValidationRule(value = "self.all(o, self.exists_one(p, p.__namespace__ == o.__namespace__))", message = "a namespace is listed once")
     private List<Override> overrides;
 
     public NamespaceLimits() {}
@@ -46,6 +47,7 @@ public class NamespaceLimits {
     public static class Override {
         @Required
         @Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+        @Size(max = 63)
         private String namespace;
         @Min(0)
         private Integer policies;

@@ -23,7 +23,9 @@ public class SchedulingPolicyNodeSpec {
     @JsonPropertyDescription("SHA-256 of source.")
     private String sourceHash;
     @Required
+    @io.fabric8.generator.annotation.Size(max = 8)
     private List<PolicyHook> hooks = new ArrayList<>();
+    @io.fabric8.generator.annotation.Size(max = 64)
     private List<MapEntries> maps;
     @JsonPropertyDescription("The selected pods on this node.")
     private List<PodRef> pods = new ArrayList<>();
