@@ -55,7 +55,7 @@ class TenantRolesTest {
         bind(teamA, "admin", "adam");
         bind(teamA, "view", "vera");
         for (String role : List.of("admin", "edit", "view")) {
-            admin.rbac().clusterRoles().withName(role).waitUntilCondition(r -> r != null && r.getRules().stream()
+            admin.rbac().clusterRoles().withName(role).waitUntilCondition(r -> r != null && r.getRules() != null && r.getRules().stream()
                     .anyMatch(rule -> rule.getResources().contains("schedulingpolicies")), 60, TimeUnit.SECONDS);
         }
         alice = new KubernetesClientBuilder().withConfig(new ConfigBuilder(admin.getConfiguration())
