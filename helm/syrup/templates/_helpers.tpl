@@ -82,3 +82,16 @@ templates (operator-rbac.yaml, agent-rbac.yaml) bind to the same expressions.
 
 {{/* Where the agent keeps its socket and state on the node; pods mount it to reach the socket. */}}
 {{- define "syrup.agent.runDir" -}}/run/syrup{{- end -}}
+
+{{/* One hook type's access rule (tenancy.hooks.*) as SchedulingPolicyRules spells it. */}}
+{{- define "syrup.hookAccess" -}}
+allNamespaces: {{ .allNamespaces | default false }}
+{{- with .namespaces }}
+namespaces:
+{{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .namespaceSelector }}
+namespaceSelector:
+{{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}

@@ -17,7 +17,8 @@ class CrdsUpToDateTest {
         Path generated = Path.of("target/crds");
         try (Stream<Path> files = Files.list(generated)) {
             var names = files.map(p -> p.getFileName().toString()).sorted().toList();
-            assertThat(names).containsExactly("schedulingpolicies.syrup.dev-v1.yml", "schedulingpolicynodes.syrup.dev-v1.yml");
+            assertThat(names).containsExactly("schedulingpolicies.syrup.dev-v1.yml", "schedulingpolicynodes.syrup.dev-v1.yml",
+                    "schedulingpolicyrules.syrup.dev-v1.yml");
             for (String name : names) {
                 assertThat(Crds.chartCrds().resolve(name)).as("helm/syrup/crds/%s is stale: run make crds", name)
                         .hasSameTextualContentAs(generated.resolve(name));

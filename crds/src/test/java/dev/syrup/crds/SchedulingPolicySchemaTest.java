@@ -47,7 +47,14 @@ class SchedulingPolicySchemaTest {
                                 + "    matchExpressions: [{key: tier, operator: In, values: [web]}]\n"
                                 + "  maps:\n  - map: weights\n    entries: [{key: '0', value: '0x0a000000'}]\n"),
                 Arguments.of("UDP and TCP on the same port", "spec:\n  " + SRC
-                        + "  hooks:\n  - {type: socket-select, port: 53}\n  - {type: socket-select, port: 53, protocol: TCP}\n"));
+                        + "  hooks:\n  - {type: socket-select, port: 53}\n  - {type: socket-select, port: 53, protocol: TCP}\n"),
+                Arguments.of("every selector operator, bounds of cpus, executors, interface and map entries", "spec:\n  " + SRC
+                        + "  hooks:\n  - {type: socket-select, port: 80, executors: 64}\n"
+                        + "  - {type: xdp-cpu, port: 80, interface: veth.1-a_b:c12, cpus: [0, 8191]}\n"
+                        + "  podSelector:\n    matchExpressions: [{key: a, operator: In, values: [x]}, {key: b, operator: NotIn, values: [y]},"
+                        + " {key: c, operator: Exists}, {key: d, operator: DoesNotExist}]\n"
+                        + "  maps:\n  - map: m\n    entries: [{key: '18446744073709551615', value: '0x" + "ab".repeat(1024) + "'}]\n"
+                        + "  - map: n\n    entries: [{key: '0x" + "cd".repeat(64) + "', value: '1'}]\n"));
     }
 
     static Stream<Arguments> invalid() {
@@ -77,7 +84,58 @@ class SchedulingPolicySchemaTest {
                         + "  maps:\n  - map: m\n    entries: [{key: 'zz', value: '1'}]\n", "spec.maps[0].entries[0].key"),
                 Arguments.of("pod selector in another namespace", "spec:\n  " + SRC
                         + "  hooks:\n  - {type: socket-select, port: 80}\n  podSelector:\n    namespace: kube-system\n",
-                        "selects pods of its own namespace only"));
+                        "selects pods of its own namespace only"),
+                Arguments.of("selector operator not a Kubernetes one", selector("[{key: tier, operator: Equals, values: [web]}]"),
+                        "matchExpressions[].operator must be In, NotIn, Exists or DoesNotExist"),
+                Arguments.of("In without values", selector("[{key: tier, operator: In}]"),
+                        "matchExpressions[].values must be non-empty for In and NotIn"),
+                Arguments.of("NotIn with an empty list", selector("[{key: tier, operator: NotIn, values: []}]"),
+                        "matchExpressions[].values must be non-empty for In and NotIn"),
+                Arguments.of("Exists with values", selector("[{key: tier, operator: Exists, values: [web]}]"),
+                        "matchExpressions[].values must be empty for Exists and DoesNotExist"),
+                Arguments.of("label value longer than 63", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
+                        + "  podSelector:\n    matchLabels: {app: " + "v".repeat(64) + "}\n", "a label value at most 63"),
+                Arguments.of("NotIn with 65 values", selector("[{key: tier, operator: NotIn, values: [" + "x, ".repeat(64) + "x]}]"),
+                        "at most 64 values"),
+                Arguments.of("negative CPU", "spec:\n  " + SRC + "  hooks:\n  - {type: thread, cpus: [0, -1]}\n",
+                        "cpus are CPU numbers from 0 to 8191"),
+                Arguments.of("CPU number too large", "spec:\n  " + SRC + "  hooks:\n  - {type: xdp-cpu, port: 80, cpus: [8192]}\n",
+                        "cpus are CPU numbers from 0 to 8191"),
+                Arguments.of("too many cpus", "spec:\n  " + SRC + "  hooks:\n  - {type: thread, cpus: ["
+                        + "0, ".repeat(64) + "0]}\n", "must have at most 64 items"),
+                Arguments.of("zero executors", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80, executors: 0}\n",
+                        "should be greater than or equal to 1"),
+                Arguments.of("more executors than the SDK has", "spec:\n  " + SRC
+                        + "  hooks:\n  - {type: socket-select, port: 80, executors: 65}\n", "should be less than or equal to 64"),
+                Arguments.of("interface name with a slash", "spec:\n  " + SRC
+                        + "  hooks:\n  - {type: xdp-cpu, port: 80, interface: ../eth0}\n", "spec.hooks[0].interface"),
+                Arguments.of("interface name longer than 15", "spec:\n  " + SRC
+                        + "  hooks:\n  - {type: xdp-cpu, port: 80, interface: eth0123456789abc}\n", "spec.hooks[0].interface"),
+                Arguments.of("interface named ..", "spec:\n  " + SRC + "  hooks:\n  - {type: xdp-cpu, port: 80, interface: '..'}\n",
+                        "interface must be a network interface name, not . or .."),
+                Arguments.of("source over 256 KiB", "spec:\n  source: '" + "x".repeat(262145) + "'\n"
+                        + "  hooks:\n  - {type: socket-select, port: 80}\n", "spec.source: Too long"),
+                Arguments.of("map name with a dash", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
+                        + "  maps:\n  - map: my-map\n    entries: [{key: '0', value: '1'}]\n", "spec.maps[0].map"),
+                Arguments.of("map value over 1024 bytes", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
+                        + "  maps:\n  - map: m\n    entries: [{key: '0', value: '0x" + "ab".repeat(1025) + "'}]\n",
+                        "spec.maps[0].entries[0].value: Too long"),
+                Arguments.of("map key over 64 bytes", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
+                        + "  maps:\n  - map: m\n    entries: [{key: '0x" + "ab".repeat(65) + "', value: '1'}]\n",
+                        "spec.maps[0].entries[0].key: Too long"),
+                Arguments.of("decimal map key beyond 64 bits", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
+                        + "  maps:\n  - map: m\n    entries: [{key: '" + "9".repeat(21) + "', value: '1'}]\n",
+                        "spec.maps[0].entries[0].key"),
+                Arguments.of("same map twice", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n"
+                        + "  maps:\n  - map: m\n    entries: [{key: '0', value: '1'}]\n  - map: m\n    entries: [{key: '1', value: '1'}]\n",
+                        "maps must not name the same map twice"),
+                Arguments.of("ConfigMap name not a DNS name", "spec:\n  sourceFrom: {configMapKeyRef: {name: My_Policy, key: p.c}}\n"
+                        + "  hooks:\n  - {type: socket-select, port: 80}\n", "spec.sourceFrom.configMapKeyRef.name"));
+    }
+
+    private static String selector(String expressions) {
+        return "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 80}\n  podSelector:\n    matchExpressions: "
+                + expressions + "\n";
     }
 
     @ParameterizedTest(name = "{0}")

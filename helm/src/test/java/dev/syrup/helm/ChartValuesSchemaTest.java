@@ -39,7 +39,17 @@ class ChartValuesSchemaTest {
                 Arguments.of("service account name not a DNS name", "operator: {serviceAccount: {name: Syrup_Operator}}\n",
                         "at '/operator/serviceAccount/name'"),
                 Arguments.of("image pull secret without a name", "imagePullSecrets: [{secret: regcred}]\n",
-                        "at '/imagePullSecrets/0': missing property 'name'"));
+                        "at '/imagePullSecrets/0': missing property 'name'"),
+                Arguments.of("negative policy limit", "tenancy: {limits: {policies: -1}}\n", "at '/tenancy/limits/policies'"),
+                Arguments.of("unknown hook type", "tenancy: {hooks: {tcEgress: {allNamespaces: true}}}\n",
+                        "at '/tenancy/hooks': additional properties 'tcEgress' not allowed"),
+                Arguments.of("namespace name not a DNS label", "tenancy: {hooks: {thread: {namespaces: [Team_A]}}}\n",
+                        "at '/tenancy/hooks/thread/namespaces/0'"),
+                Arguments.of("namespace selector operator not a Kubernetes one",
+                        "tenancy: {hooks: {xdpCpu: {namespaceSelector: {matchExpressions: [{key: a, operator: Like}]}}}}\n",
+                        "at '/tenancy/hooks/xdpCpu/namespaceSelector/matchExpressions/0/operator'"),
+                Arguments.of("override without a namespace", "tenancy: {limits: {overrides: [{policies: 3}]}}\n",
+                        "at '/tenancy/limits/overrides/0': missing property 'namespace'"));
     }
 
     @ParameterizedTest(name = "template: {0}")

@@ -55,6 +55,17 @@ final class ValueSets {
               updateStrategy: {maxUnavailable: 10%}
               terminationGracePeriodSeconds: 60
               extraEnv: [{name: SYRUP_DEBUG, value: "1"}]
+            tenancy:
+              hooks:
+                socketSelect: {allNamespaces: false, namespaces: [shop, search]}
+                xdpCpu: {namespaceSelector: {matchLabels: {syrup.dev/xdp-cpu: allowed}}}
+                thread:
+                  namespaces: [latency]
+                  namespaceSelector: {matchExpressions: [{key: tier, operator: In, values: [latency]}]}
+              limits:
+                policies: 4
+                mapBytes: null
+                overrides: [{namespace: search, policies: 32, mapBytes: 268435456}]
             """;
 
     /** Metrics off, service accounts managed outside the chart, the agent's command line given in full. */
@@ -71,6 +82,9 @@ final class ValueSets {
               resources: {}
               tolerations: []
               updateStrategy: {maxUnavailable: 2}
+            tenancy:
+              rules: {create: false}
+              aggregateRoles: false
             """;
 
     static Stream<Arguments> all() {

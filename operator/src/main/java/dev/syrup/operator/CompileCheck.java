@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,10 +39,19 @@ public class CompileCheck {
     private static final int MAX_REMEMBERED = 1024;
     private static final int MAX_MESSAGE = 4000;
 
-    /** ok, or the failure (reason, message); unchecked: hook types the compiler cannot check here. */
-    public record Result(boolean ok, String reason, String message, List<String> unchecked) {}
+    /**
+     * ok, or the failure (reason, message); unchecked: hook types the compiler cannot check here; mapBytes: what
+     * the policy's maps take (MapFootprint, the largest over its hooks' objects), PolicyAdmission.UNKNOWN if not known.
+     */
+    public record Result(boolean ok, String reason, String message, List<String> unchecked, long mapBytes) {
+        public Result(boolean ok, String reason, String message, List<String> unchecked) {
+            this(ok, reason, message, unchecked, PolicyAdmission.UNKNOWN);
+        }
+    }
 
-    private record Outcome(boolean ok, String reason, String message) {}
+    private record Outcome(boolean ok, String reason, String message, long mapBytes) {
+        Outcome(boolean ok, String reason, String message) { this(ok, reason, message, PolicyAdmission.UNKNOWN); }
+    }
 
     private final OperatorConfig config;
     private final Counter failures;
@@ -58,6 +68,7 @@ public class CompileCheck {
         Set<HookType> types = new LinkedHashSet<>();
         hooks.forEach(h -> types.add(h.getType()));
         List<String> unchecked = new ArrayList<>();
+        long mapBytes = 0;
         for (HookType type : types) {
             Optional<Hook> hook = agentHook(type);
             if (hook.isEmpty()) {
@@ -68,8 +79,9 @@ public class CompileCheck {
             if (!o.ok()) {
                 return new Result(false, o.reason(), o.message(), unchecked);
             }
+            mapBytes = o.mapBytes() < 0 || mapBytes < 0 ? PolicyAdmission.UNKNOWN : Math.max(mapBytes, o.mapBytes());
         }
-        return new Result(true, null, null, unchecked);
+        return new Result(true, null, null, unchecked, mapBytes);
     }
 
     /** The agent's hook of that name; empty when this build of the agent has none (thread before it exists). */
@@ -99,8 +111,8 @@ public class CompileCheck {
 
     private Outcome compile(ResolvedSource source, Hook hook) {
         try {
-            compiler().compile(source.toPolicySource(), hook);
-            return new Outcome(true, null, null);
+            Path object = compiler().compile(source.toPolicySource(), hook);
+            return new Outcome(true, null, null, footprint(source, object));
         } catch (CompileException e) {
             boolean toolchain = e instanceof CompilerUnavailableException;
             failures.increment();
@@ -115,6 +127,16 @@ public class CompileCheck {
             failures.increment();
             LOG.warnf(e, "compile check of %s at %s could not run", source.name(), hook);
             return new Outcome(false, COMPILER_UNAVAILABLE, truncate("the compile check could not run: " + e.getMessage()));
+        }
+    }
+
+    /** The object's map bytes; UNKNOWN when its BTF cannot be read (a map limit then refuses the policy). */
+    private static long footprint(ResolvedSource source, Path object) {
+        try {
+            return MapFootprint.of(object);
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot measure the maps of %s: %s", source.name(), e.toString());
+            return PolicyAdmission.UNKNOWN;
         }
     }
 

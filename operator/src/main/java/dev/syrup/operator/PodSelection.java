@@ -44,9 +44,12 @@ public final class PodSelection {
      * nothing: an empty podSelector must not silently take every pod of the namespace.
      */
     public static boolean matches(PodSelector selector, Map<String, String> labels) {
+        return matches(selector.getMatchLabels(), selector.getMatchExpressions(), labels);
+    }
+
+    /** Label selector semantics over matchLabels and matchExpressions; neither given selects nothing. */
+    public static boolean matches(Map<String, String> want, List<LabelSelectorRequirement> exprs, Map<String, String> labels) {
         Map<String, String> have = labels == null ? Map.of() : labels;
-        Map<String, String> want = selector.getMatchLabels();
-        List<LabelSelectorRequirement> exprs = selector.getMatchExpressions();
         boolean empty = (want == null || want.isEmpty()) && (exprs == null || exprs.isEmpty());
         if (empty) {
             return false;

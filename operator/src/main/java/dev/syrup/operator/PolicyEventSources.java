@@ -3,7 +3,9 @@ package dev.syrup.operator;
 import dev.syrup.crds.SyrupLabels;
 import dev.syrup.crds.v1alpha1.SchedulingPolicy;
 import dev.syrup.crds.v1alpha1.SchedulingPolicyNode;
+import dev.syrup.crds.v1alpha1.SchedulingPolicyRules;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,17 +20,23 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The informers a policy's reconcile reads, and how their events find the policies they concern:
  * pods (annotation, podSelector, or selected at the last reconcile), ConfigMaps (named by sourceFrom),
- * Nodes (added or deleted where a policy has pods or node objects), and the node objects (owner reference).
+ * Nodes (added or deleted where a policy has pods or node objects), the node objects (owner reference), the
+ * cluster's SchedulingPolicyRules (every policy), namespace labels (that namespace's policies) and the policies of
+ * the same namespace (PeerPolicies, fired by the reconciler).
  */
 final class PolicyEventSources {
     final InformerEventSource<Pod, SchedulingPolicy> pods;
     final InformerEventSource<ConfigMap, SchedulingPolicy> configMaps;
     final InformerEventSource<Node, SchedulingPolicy> nodes;
     final InformerEventSource<SchedulingPolicyNode, SchedulingPolicy> nodeObjects;
+    final InformerEventSource<SchedulingPolicyRules, SchedulingPolicy> rules;
+    final InformerEventSource<Namespace, SchedulingPolicy> namespaces;
+    final PeerPolicies peers = new PeerPolicies();
 
     PolicyEventSources(EventSourceContext<SchedulingPolicy> ctx, SelectionIndex index) {
         var policies = ctx.getPrimaryCache();
@@ -74,6 +82,43 @@ final class PolicyEventSources {
                 .withNamespacesInheritedFromController()
                 .withLabelSelector(SyrupLabels.POLICY_LABEL)
                 .build(), ctx);
+        // The administrator's rules: any change may admit or refuse any policy.
+        rules = new InformerEventSource<>(InformerEventSourceConfiguration.from(SchedulingPolicyRules.class, SchedulingPolicy.class)
+                .withName("rules")
+                .withWatchAllNamespaces()
+                .withFollowControllerNamespacesChanges(false)
+                .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration()))
+                .withPrimaryToSecondaryMapper(p -> Set.of())
+                .withSecondaryToPrimaryMapper(r -> SchedulingPolicyRules.NAME.equals(r.getMetadata().getName())
+                        ? policies.list(p -> true).map(ResourceID::fromResource).collect(Collectors.toSet()) : Set.of())
+                .build(), ctx);
+        // Namespace labels, which the rules' namespaceSelectors match: a change concerns that namespace's policies.
+        namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, SchedulingPolicy.class)
+                .withName("namespaces")
+                .withWatchAllNamespaces()
+                .withFollowControllerNamespacesChanges(false)
+                .withItemStore(new TransformingItemStore<>(n -> {
+                    Namespace kept = new Namespace();
+                    kept.setMetadata(new ObjectMetaBuilder().withName(n.getMetadata().getName())
+                            .withResourceVersion(n.getMetadata().getResourceVersion()).withLabels(n.getMetadata().getLabels()).build());
+                    return kept;
+                }))
+                .withOnAddFilter(n -> false) // a new namespace has no policies yet
+                .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels()))
+                .withPrimaryToSecondaryMapper(p -> Set.of())
+                .withSecondaryToPrimaryMapper(n -> policies.list(n.getMetadata().getName(), p -> true)
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .build(), ctx);
+    }
+
+    /** The labels of a namespace (empty if unknown). */
+    Map<String, String> namespaceLabels(String namespace) {
+        return namespaces.get(new ResourceID(namespace)).map(n -> n.getMetadata().getLabels()).filter(Objects::nonNull).orElse(Map.of());
+    }
+
+    /** The cluster's rules: the object "default", or the built-in defaults. */
+    TenancyRules tenancyRules() {
+        return TenancyRules.of(rules.get(new ResourceID(SchedulingPolicyRules.NAME)).orElse(null));
     }
 
     static String configMapOf(SchedulingPolicy p) {

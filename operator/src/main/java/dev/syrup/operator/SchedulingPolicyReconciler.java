@@ -4,6 +4,7 @@ import dev.syrup.crds.SyrupLabels;
 import dev.syrup.crds.v1alpha1.PolicyConditions;
 import dev.syrup.crds.v1alpha1.SchedulingPolicy;
 import dev.syrup.crds.v1alpha1.SchedulingPolicyNode;
+import dev.syrup.crds.v1alpha1.SchedulingPolicyRules;
 import dev.syrup.crds.v1alpha1.SchedulingPolicyStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -32,8 +33,8 @@ import java.util.stream.Collectors;
 /**
  * Reconciles a SchedulingPolicy: validates it and reads its source, compile-checks it once per content, fans
  * it out to one SchedulingPolicyNode per node that runs selected pods, and aggregates what the agents report
- * into the policy's status. A policy that is not accepted or does not compile leaves its node objects as they
- * are (nodes keep running what they ran). On deletion its node objects are deleted and the policy keeps its
+ * into the policy's status. A policy that is invalid or does not compile leaves its node objects as they are
+ * (nodes keep running what they ran); one the administrator's rules refuse (PolicyAdmission) loses them. On deletion its node objects are deleted and the policy keeps its
  * finalizer until every agent has let go of its node object.
  */
 @ControllerConfiguration(name = SchedulingPolicyReconciler.NAME, finalizerName = SyrupLabels.POLICY_FINALIZER)
@@ -48,11 +49,13 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
     private final PolicyEvents events;
     private final OperatorMetrics metrics;
     private final SelectionIndex index;
+    private final RulesStatus rulesStatus;
     private final Clock clock = Clock.systemUTC();
     private volatile PolicyEventSources sources;
 
     public SchedulingPolicyReconciler(CompileCheck compileCheck, NodeObjectWriter writer, PolicyEvents events,
-                                      OperatorMetrics metrics, SelectionIndex index) {
+                                      OperatorMetrics metrics, SelectionIndex index, RulesStatus rulesStatus) {
+        this.rulesStatus = rulesStatus;
         this.compileCheck = compileCheck;
         this.writer = writer;
         this.events = events;
@@ -65,7 +68,7 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
         PolicyEventSources s = new PolicyEventSources(context, index);
         sources = s;
         metrics.countNodeObjectsWith(() -> s.nodeObjects.list(o -> true).count());
-        return List.of(s.pods, s.configMaps, s.nodes, s.nodeObjects);
+        return List.of(s.pods, s.configMaps, s.nodes, s.nodeObjects, s.rules, s.namespaces, s.peers);
     }
 
     @Override
@@ -74,13 +77,24 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
         String ns = policy.getMetadata().getNamespace();
         ResourceID id = ResourceID.fromResource(policy);
 
-        // What the operator can judge itself: the spec, the source, whether it compiles.
+        // What the operator can judge itself: the spec, the administrator's rules, the source, whether it compiles.
+        TenancyRules rules = s.tenancyRules();
+        rulesStatus.observed(s.rules.get(new ResourceID(SchedulingPolicyRules.NAME)).orElse(null));
+        Map<String, String> nsLabels = s.namespaceLabels(ns);
         String selectorProblem = PodSelection.validate(policy.getSpec().getPodSelector(), ns);
+        PolicyAdmission.Verdict hooks = PolicyAdmission.hooks(policy, rules, nsLabels);
         SourceResolver.Result source = selectorProblem != null
                 ? new SourceResolver.Result(null, SourceResolver.INVALID_SPEC, selectorProblem)
+                : !hooks.admitted() ? new SourceResolver.Result(null, hooks.reason(), hooks.message())
                 : SourceResolver.resolve(policy, name -> s.configMaps.get(new ResourceID(name, ns)));
         CompileCheck.Result compile = source.ok() ? compileCheck.check(source.source(), policy.getSpec().getHooks()) : null;
-        var verdict = new StatusAggregator.Verdict(source.ok(), source.reason(), source.message(), compile);
+        PolicyAdmission.Verdict limits = compile != null && compile.ok()
+                ? PolicyAdmission.limits(policy, context.getPrimaryCache().list(ns).toList(), rules, nsLabels, this::mapBytes)
+                : PolicyAdmission.ADMITTED;
+        boolean refused = !hooks.admitted() || !limits.admitted();
+        var verdict = limits.admitted()
+                ? new StatusAggregator.Verdict(source.ok(), source.reason(), source.message(), compile)
+                : new StatusAggregator.Verdict(false, limits.reason(), limits.message(), compile);
 
         // Which pods, on which (existing) nodes.
         List<Pod> selected = s.pods.list(ns, p -> PodSelection.selects(policy, p)).toList();
@@ -91,7 +105,15 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
         context.getSecondaryResources(SchedulingPolicyNode.class).forEach(o -> existing.put(o.getSpec().getNodeName(), o));
 
         Map<String, SchedulingPolicyNode> current = existing;
-        if (verdict.compiled()) {
+        if (refused) {
+            // The administrator's rules refuse it: nothing of it stays on the nodes.
+            NodeObjectWriter.Outcome out = writer.sync(Map.of(), existing, this::nodeExists, s.nodeObjects);
+            current = out.current();
+            if (!out.deleted().isEmpty()) {
+                events.emit(policy, PolicyEvents.WARNING, "NodeObjectsDeleted", "Delete", "refused by the cluster's rules ("
+                        + verdict.acceptReason() + "): removing its node objects on " + PolicyEvents.nodes(out.deleted()));
+            }
+        } else if (verdict.accepted() && verdict.compiled()) {
             Map<String, SchedulingPolicyNode> desired = new HashMap<>();
             targets.forEach((node, pods) -> desired.put(node, NodeObjects.desired(policy, source.source(), node, pods)));
             NodeObjectWriter.Outcome out = writer.sync(desired, existing, this::nodeExists, s.nodeObjects);
@@ -103,6 +125,10 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
         index.update(id, selected.stream().map(p -> SelectionIndex.podKey(ns, p.getMetadata().getName())).collect(Collectors.toSet()),
                 nodes);
 
+        if (rules.hasLimits(ns) && !Objects.equals(policy.getMetadata().getGeneration(),
+                policy.getStatus() == null ? null : policy.getStatus().getObservedGeneration())) {
+            sources.peers.reconcile(peersOf(policy, context)); // it takes a new share of the namespace's limits
+        }
         SchedulingPolicyStatus status = StatusAggregator.compute(policy, verdict, targets, current, clock);
         announceTransitions(policy, policy.getStatus(), status);
         Condition ready = status.condition(PolicyConditions.READY);
@@ -119,6 +145,9 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
 
     @Override
     public DeleteControl cleanup(SchedulingPolicy policy, Context<SchedulingPolicy> context) {
+        if (sources.tenancyRules().hasLimits(policy.getMetadata().getNamespace())) {
+            sources.peers.reconcile(peersOf(policy, context)); // being deleted, it holds no share of the limits
+        }
         List<SchedulingPolicyNode> remaining = context.getSecondaryResources(SchedulingPolicyNode.class).stream().toList();
         List<String> deleted = remaining.stream()
                 .filter(o -> writer.delete(o, nodeExists(o.getSpec().getNodeName())))
@@ -135,6 +164,27 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
         index.remove(ResourceID.fromResource(policy));
         metrics.policyGone(key(policy));
         return DeleteControl.defaultDelete();
+    }
+
+    /** The other policies of the policy's namespace. */
+    private static List<ResourceID> peersOf(SchedulingPolicy policy, Context<SchedulingPolicy> context) {
+        return context.getPrimaryCache().list(policy.getMetadata().getNamespace())
+                .filter(p -> !p.getMetadata().getName().equals(policy.getMetadata().getName()))
+                .map(ResourceID::fromResource).toList();
+    }
+
+    /** What another policy's maps take, from its (cached) compile check; UNKNOWN if it does not compile. */
+    private long mapBytes(SchedulingPolicy p) {
+        String ns = p.getMetadata().getNamespace();
+        if (PodSelection.validate(p.getSpec().getPodSelector(), ns) != null) {
+            return PolicyAdmission.UNKNOWN;
+        }
+        SourceResolver.Result src = SourceResolver.resolve(p, name -> sources.configMaps.get(new ResourceID(name, ns)));
+        if (!src.ok()) {
+            return PolicyAdmission.UNKNOWN;
+        }
+        CompileCheck.Result r = compileCheck.check(src.source(), p.getSpec().getHooks());
+        return r.ok() ? r.mapBytes() : PolicyAdmission.UNKNOWN;
     }
 
     private boolean nodeExists(String node) {
@@ -180,7 +230,8 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
     }
 
     private static boolean isFailure(String reason) {
-        return !StatusAggregator.PENDING.equals(reason) && !StatusAggregator.NO_PODS.equals(reason)
+        return !PolicyAdmission.HOOK_NOT_ALLOWED.equals(reason) && !PolicyAdmission.LIMIT_EXCEEDED.equals(reason)
+                && !StatusAggregator.PENDING.equals(reason) && !StatusAggregator.NO_PODS.equals(reason)
                 && !CompileCheck.COMPILE_FAILED.equals(reason) && !SourceResolver.SOURCE_NOT_FOUND.equals(reason)
                 && !SourceResolver.INVALID_SPEC.equals(reason) && !CompileCheck.COMPILER_UNAVAILABLE.equals(reason);
     }

@@ -126,7 +126,7 @@ public final class StatusAggregator {
     }
 
     private static Condition compiledCondition(Verdict v, long generation) {
-        if (!v.accepted() || v.compile() == null) {
+        if (v.compile() == null) {
             return Conditions.of(PolicyConditions.COMPILED, UNKNOWN, NOT_CHECKED, "not compiled: the policy was not accepted", generation);
         }
         if (!v.compile().ok()) {

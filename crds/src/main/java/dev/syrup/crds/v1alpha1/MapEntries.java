@@ -13,6 +13,7 @@ public class MapEntries {
     @JsonPropertyDescription("The map's name in the policy source.")
     @Required
     @Pattern("^[A-Za-z_][A-Za-z0-9_]{0,14}$")
+    @Size(max = 15)
     private String map;
 
     @Required
@@ -31,13 +32,18 @@ public class MapEntries {
     public List<MapEntry> getEntries() { return entries; }
     public void setEntries(List<MapEntry> entries) { this.entries = entries; }
 
-    /** Key and value as `syrup map set` takes them: a decimal number (little-endian, the map's width) or 0x hex bytes. */
+    /**
+     * Key and value as `syrup map set` takes them: a decimal number (little-endian, the map's width) or 0x hex bytes;
+     * at most 64 bytes of key and 1024 bytes of value.
+     */
     public static class MapEntry {
         @Required
-        @Pattern("^([0-9]+|0x([0-9a-fA-F]{2})+)$")
+        @Pattern("^([0-9]{1,20}|0x([0-9a-fA-F]{2})+)$")
+        @Size(max = 2 + 2 * 64)
         private String key;
         @Required
-        @Pattern("^([0-9]+|0x([0-9a-fA-F]{2})+)$")
+        @Pattern("^([0-9]{1,20}|0x([0-9a-fA-F]{2})+)$")
+        @Size(max = 2 + 2 * 1024)
         private String value;
 
         public MapEntry() {}

@@ -19,7 +19,12 @@ import java.util.Objects;
 @ValidationRule(value = "self.type == 'xdp-cpu' || !has(self.interface)", message = "interface is only for xdp-cpu hooks")
 @ValidationRule(value = "self.type == 'socket-select' || !has(self.executors)",
         message = "executors is only for socket-select hooks; xdp-cpu and thread hooks take cpus")
+@ValidationRule(value = "!has(self.interface) || (self.interface != '.' && self.interface != '..')",
+        message = "interface must be a network interface name, not . or ..")
 public class PolicyHook {
+    /** One more than the highest CPU number a hook may name (the kernel's largest NR_CPUS). */
+    public static final int MAX_CPU_ID = 8192;
+
     @JsonPropertyDescription("socket-select (SO_REUSEPORT socket of the pod's server), xdp-cpu (CPU that processes the packet) or thread (CPU a thread of the pod runs on).")
     @Required
     private HookType type;
@@ -44,6 +49,8 @@ public class PolicyHook {
 
     @JsonPropertyDescription("The CPUs executor i maps to (xdp-cpu, thread); all CPUs the pod may use when unset.")
     @Size(max = 64)
+    @ValidationRule(value = "self.all(c, c >= 0 && c < " + PolicyHook.MAX_CPU_ID + ")",
+            message = "cpus are CPU numbers from 0 to " + (PolicyHook.MAX_CPU_ID - 1))
     private List<Integer> cpus;
 
     public PolicyHook() {}

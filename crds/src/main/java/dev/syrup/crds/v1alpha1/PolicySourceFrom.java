@@ -13,10 +13,10 @@ public class PolicySourceFrom {
 
     public static class ConfigMapKey {
         @Required
-        @io.fabric8.generator.annotation.Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+        @io.fabric8.generator.annotation.Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
         private String name;
         @Required
-        @io.fabric8.generator.annotation.Pattern("^[-._a-zA-Z0-9]+$")
+        @io.fabric8.generator.annotation.Pattern("^[-._a-zA-Z0-9]{1,253}$")
         private String key;
 
         public ConfigMapKey() {}

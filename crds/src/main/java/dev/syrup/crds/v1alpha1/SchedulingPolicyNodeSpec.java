@@ -18,11 +18,14 @@ public class SchedulingPolicyNodeSpec {
     private Long policyGeneration;
     @JsonPropertyDescription("The policy's C source, resolved (a ConfigMap source is copied here so agents need no ConfigMap access).")
     @Required
+    @io.fabric8.generator.annotation.Size(max = 262144)
     private String source;
     @JsonPropertyDescription("SHA-256 of source.")
     private String sourceHash;
     @Required
+    @io.fabric8.generator.annotation.Size(max = 8)
     private List<PolicyHook> hooks = new ArrayList<>();
+    @io.fabric8.generator.annotation.Size(max = 64)
     private List<MapEntries> maps;
     @JsonPropertyDescription("The selected pods on this node.")
     private List<PodRef> pods = new ArrayList<>();

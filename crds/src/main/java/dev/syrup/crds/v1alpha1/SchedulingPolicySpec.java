@@ -34,6 +34,7 @@ public class SchedulingPolicySpec {
 
     @JsonPropertyDescription("Entries written into the policy's maps when it is deployed in a pod.")
     @Size(max = 64)
+    @ValidationRule(value = "self.all(m, self.exists_one(n, n.map == m.map))", message = "maps must not name the same map twice")
     private List<MapEntries> maps;
 
     public String getSource() { return source; }

@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** kube-controller-manager with only the controllers tests need: garbage collection and namespace deletion. */
+/**
+ * kube-controller-manager with only the controllers tests need: garbage collection, namespace deletion and the
+ * aggregation of ClusterRoles (aggregationRule) into the built-in admin, edit and view roles.
+ */
 final class ControllerManager {
     private final Process process;
 
@@ -14,7 +17,7 @@ final class ControllerManager {
     static ControllerManager start(Path binary, Path kubeconfig, Path log) {
         try {
             Process p = new ProcessBuilder(binary.toString(), "--kubeconfig=" + kubeconfig,
-                    "--controllers=garbage-collector-controller,namespace-controller",
+                    "--controllers=garbage-collector-controller,namespace-controller,clusterrole-aggregation-controller",
                     "--leader-elect=false", "--secure-port=0")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new ControllerManager(p);

@@ -47,7 +47,8 @@ public final class Crds {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (String name : List.of("schedulingpolicies.syrup.dev", "schedulingpolicynodes.syrup.dev")) {
+        for (String name : List.of("schedulingpolicies.syrup.dev", "schedulingpolicynodes.syrup.dev",
+                "schedulingpolicyrules.syrup.dev")) {
             client.apiextensions().v1().customResourceDefinitions().withName(name)
                     .waitUntilCondition(Crds::established, 60, TimeUnit.SECONDS);
         }

@@ -136,7 +136,10 @@ public final class KubeCluster {
         return file;
     }
 
-    /** Starts kube-controller-manager (garbage collection, namespace deletion) once; tests that need GC call it. */
+    /**
+     * Starts kube-controller-manager (garbage collection, namespace deletion, ClusterRole aggregation) once; tests
+     * that need one of those call it.
+     */
     public synchronized void withGarbageCollection() {
         if (controllerManager == null) {
             controllerManager = ControllerManager.start(binary("kube-controller-manager"), adminKubeconfig(),
