@@ -10,6 +10,7 @@ import dev.syrup.policy.CompilerUnavailableException;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicyForbiddenException;
+import dev.syrup.policy.PolicySource;
 import dev.syrup.policy.Sdk;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +42,7 @@ public class CompileCheck {
 
     /**
      * ok, or the failure (reason, message); unchecked: hook types the compiler cannot check here; mapBytes: what
-     * the policy's maps take (MapFootprint, the largest over its hooks' objects), PolicyAdmission.UNKNOWN if not known.
+     * the policy's maps and globals take (as the object inspection counts them, the largest over its hooks' objects), PolicyAdmission.UNKNOWN if not known.
      */
     public record Result(boolean ok, String reason, String message, List<String> unchecked, long mapBytes) {
         public Result(boolean ok, String reason, String message, List<String> unchecked) {
@@ -111,8 +112,9 @@ public class CompileCheck {
 
     private Outcome compile(ResolvedSource source, Hook hook) {
         try {
-            Path object = compiler().compile(source.toPolicySource(), hook);
-            return new Outcome(true, null, null, footprint(source, object));
+            PolicySource policy = source.toPolicySource();
+            Path object = compiler().compile(policy, hook);
+            return new Outcome(true, null, null, compiler().inspector().inspect(object, policy, hook).mapBytes());
         } catch (CompileException e) {
             boolean toolchain = e instanceof CompilerUnavailableException;
             failures.increment();
@@ -127,16 +129,6 @@ public class CompileCheck {
             failures.increment();
             LOG.warnf(e, "compile check of %s at %s could not run", source.name(), hook);
             return new Outcome(false, COMPILER_UNAVAILABLE, truncate("the compile check could not run: " + e.getMessage()));
-        }
-    }
-
-    /** The object's map bytes; UNKNOWN when its BTF cannot be read (a map limit then refuses the policy). */
-    private static long footprint(ResolvedSource source, Path object) {
-        try {
-            return MapFootprint.of(object);
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot measure the maps of %s: %s", source.name(), e.toString());
-            return PolicyAdmission.UNKNOWN;
         }
     }
 

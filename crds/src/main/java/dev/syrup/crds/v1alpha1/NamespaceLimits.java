@@ -17,8 +17,8 @@ public class NamespaceLimits {
     @Min(0)
     private Integer policies;
 
-    @JsonPropertyDescription("Bytes of BPF maps (entries x (key + value), per-CPU values x 64) the accepted policies of a "
-            + "namespace may declare together, counted once per policy.")
+    @JsonPropertyDescription("Bytes of BPF maps and globals (entries x (key + value), per-CPU values once per CPU of the "
+            + "operator's node) the accepted policies of a namespace may declare together, counted once per policy.")
     @Min(0)
     private Long mapBytes;
 
