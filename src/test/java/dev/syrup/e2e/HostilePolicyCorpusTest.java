@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.syrup.api.HookSpec;
 import dev.syrup.api.Json;
 import dev.syrup.api.PolicyText;
 import dev.syrup.api.Request;
@@ -46,7 +47,7 @@ class HostilePolicyCorpusTest {
     private static final List<String> JVM_OPTIONS = List.of("-Dsyrup.compile.timeoutSeconds=20");
     private static final int SECOND_PORT = SteeredServer.PORT + 1;
     /** The corpus may only grow: raise this as files are added. */
-    private static final int MIN_CORPUS = 24;
+    private static final int MIN_CORPUS = 54;
     private static final Pattern EXPECT = Pattern.compile("^// expect: (\\S+) (\\d+|-) (.+)$");
     private static final Pattern PROG_ID = Pattern.compile("(?m)^prog_id:\\s+(\\d+)$");
 
@@ -56,7 +57,8 @@ class HostilePolicyCorpusTest {
     private String canary;
     private List<String> passwdLines;
 
-    record HostilePolicy(Path path, String file, String kind, Integer line, String substring) {
+    /** One corpus file; thread: it defines schedule_thread() and is sent to the thread hook. */
+    record HostilePolicy(Path path, String file, String kind, Integer line, String substring, boolean thread) {
         @Override
         public String toString() { return file; }
     }
@@ -98,7 +100,7 @@ class HostilePolicyCorpusTest {
     void isRefusedBySyrupCheck(HostilePolicy p) throws IOException {
         long objects = objectsIn(cliCache);
         List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/syrup").toString(), "check", p.path().toString(),
-                "--hook", "socket-select", "--cache-dir", cliCache.toString()));
+                "--hook", p.thread() ? "thread" : "socket-select", "--cache-dir", cliCache.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("JAVA_OPTS", String.join(" ", JVM_OPTIONS));
         Exec.Result r = Exec.run(pb, Duration.ofSeconds(120));
@@ -122,7 +124,8 @@ class HostilePolicyCorpusTest {
 
         String raw = client.send(Json.MAPPER.writeValueAsString(Request.deploy(
                 new PolicyText(p.file(), Files.readString(p.path(), StandardCharsets.ISO_8859_1)),
-                List.of(app.hook(SECOND_PORT))))).toString();
+                List.of(p.thread() ? HookSpec.thread((int) ProcessHandle.current().pid(), null, null)
+                        : app.hook(SECOND_PORT))))).toString();
         JsonNode r = Json.MAPPER.readTree(raw);
 
         assertThat(r.path("ok").asBoolean()).as("ok in %s", r).isFalse();
@@ -166,18 +169,19 @@ class HostilePolicyCorpusTest {
 
     private static HostilePolicy parse(Path file) {
         String name = file.getFileName().toString();
-        String first;
-        try (Stream<String> lines = Files.lines(file, StandardCharsets.ISO_8859_1)) {
-            first = lines.findFirst().orElse("");
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        String first = text.lines().findFirst().orElse("");
         Matcher m = EXPECT.matcher(first);
         if (!m.matches()) {
             throw new IllegalArgumentException(name + ": the first line must be // expect: KIND LINE|- SUBSTRING");
         }
         return new HostilePolicy(file, name, m.group(1), m.group(2).equals("-") ? null : Integer.valueOf(m.group(2)),
-                m.group(3));
+                m.group(3), text.contains("schedule_thread"));
     }
 
     /** Every path under root, relative to it. */
