@@ -72,6 +72,16 @@ class HelmUserPathTest {
             assertThat(UdpProbe.counts(ip, 9001, 100)).as("choice[0] = 2 on %s", pod).containsExactly(0, 0, 100, 0);
         }
 
+        step("metrics of the agent and the operator");
+        String agentIp = cluster.kubectl("-n", SYSTEM, "get", "pods", "-l", "app.kubernetes.io/component=agent",
+                "-o", "jsonpath={.items[0].status.podIP}").strip();
+        String agentMetrics = http("http://" + agentIp + ":9464/metrics");
+        assertThat(agentMetrics).containsPattern("syrup_pods_attached\\{[^}]*policy=\"round-robin\"[^}]*} 2");
+        assertThat(agentMetrics).contains("syrup_policy_decisions_total{");
+        String operatorIp = cluster.kubectl("-n", SYSTEM, "get", "pods", "-l", "app.kubernetes.io/component=operator",
+                "-o", "jsonpath={.items[0].status.podIP}").strip();
+        assertThat(http("http://" + operatorIp + ":8080/q/metrics")).containsPattern("syrup_policies\\{[^}]*ready=\"True\"[^}]*} 2");
+
         step("the application changes its map entry from inside its pod");
         String pod = pods.get(0);
         String answer = cluster.kubectl("-n", NS, "exec", pod, "--", "python3", "-c", SET_CHOICE, "1");
@@ -258,6 +268,21 @@ class HelmUserPathTest {
         return cluster.kubectl("-n", NS, "get", "schedulingpolicynodes", "-o",
                 "jsonpath={range .items[?(@.spec.policy==\"" + policy + "\")]}{range .status.pods[?(@.name==\"" + pod
                         + "\")]}{.deployment}{end}{end}").strip();
+    }
+
+    private static String http(String url) {
+        try {
+            var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(url).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new AssertionError(url + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted: " + url);
+        }
     }
 
     private static List<String> leftInBpffs() throws IOException {
