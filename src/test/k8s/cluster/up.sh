@@ -41,7 +41,7 @@ mkdir -p "$(dirname "$CLUSTER_DIR")"
 LOCK=$CLUSTER_DIR.lock
 exec 9>"$LOCK"
 if ! flock -n 9; then
-    say "another cluster runs on this machine; waiting for it to be torn down"
+    say "another cluster runs on this machine (make demo-k8s-down ends the demo's); waiting for its teardown"
     flock -w "${SYRUP_CLUSTER_WAIT:-1800}" 9 || die "the other cluster was not torn down in time"
 fi
 # A cluster whose holder died (a killed test run) is torn down first.
