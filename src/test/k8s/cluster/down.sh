@@ -110,7 +110,9 @@ awk -v d="$D/" 'index($5, d) == 1' /proc/self/mountinfo | grep -q . && left+=("m
 ip link show "$BRIDGE" >/dev/null 2>&1 && left+=("link $BRIDGE")
 for k in "${kubepods[@]}"; do [[ -d $k ]] && left+=("cgroup $k"); done
 iptables-save 2>/dev/null | grep -qE '(KUBE-|SYRUP-CLUSTER-)' && left+=("iptables chains")
-for pid in $(awk '{print $1}' "$D/pids" 2>/dev/null); do kill -0 "$pid" 2>/dev/null && left+=("process $pid"); done
+for pid in $(awk '$2 != "lock-holder" {print $1}' "$D/pids" 2>/dev/null); do
+    kill -0 "$pid" 2>/dev/null && left+=("process $pid ($(awk -v p="$pid" '$1 == p {print $2}' "$D/pids"))")
+done
 if [[ -f $D/host/sysctl ]]; then
     while IFS='=' read -r k v; do
         [[ $(sysctl -n "$k" 2>/dev/null) == "$v" ]] || left+=("sysctl $k")

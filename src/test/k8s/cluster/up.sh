@@ -288,8 +288,8 @@ hostnameOverride: $NODE_NAME
 mode: iptables
 clusterCIDR: $POD_RANGE
 bindAddress: $NODE_IP
-healthzBindAddress: "127.0.0.1:0"
-metricsBindAddress: "127.0.0.1:0"
+healthzBindAddress: "127.0.0.1:10256"
+metricsBindAddress: "127.0.0.1:10249"
 # It may not raise conntrack limits here; and no localhost node ports (route_localnet stays).
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 iptables: {localhostNodePorts: false}
