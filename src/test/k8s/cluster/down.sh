@@ -11,7 +11,8 @@ D=$CLUSTER_DIR
 [[ -d $D ]] || { say "no cluster in $D"; exit 0; }
 say "tearing down the cluster in $D"
 
-# stop NAME...: SIGTERM to the recorded daemons of these names, SIGKILL after 10 s.
+# stop NAME...: SIGTERM to the recorded daemons of these names, SIGKILL after 3 s (nothing of a
+# throwaway cluster needs a graceful shutdown).
 stop() {
     local name pid pids=()
     for name in "$@"; do
@@ -20,7 +21,7 @@ stop() {
     done
     ((${#pids[@]})) || return 0
     kill -TERM "${pids[@]}" 2>/dev/null
-    for _ in $(seq 50); do
+    for _ in $(seq 15); do
         kill -0 "${pids[@]}" 2>/dev/null || return 0
         sleep 0.2
     done

@@ -72,6 +72,7 @@ final class LocalCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("src/test/k8s/cluster/up.sh").toString()));
         images.forEach(i -> cmd.add(i.toString()));
         Result r = run(cmd, Duration.ofMinutes(40), home);
+        System.err.print(r.output);
         if (r.status != 0) {
             throw new IllegalStateException("the cluster did not come up (exit " + r.status + "):\n" + r.output);
         }

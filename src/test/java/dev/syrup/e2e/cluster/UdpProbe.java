@@ -25,7 +25,9 @@ final class UdpProbe {
         try {
             for (int i = 0; i < SOURCE_PORTS; i++) {
                 sockets[i] = new DatagramSocket(new InetSocketAddress(0));
-                sockets[i].setSoTimeout(2000);
+                // Generous: a loaded 2-core node may not run the server's worker for a while; a datagram
+                // not answered in this time is lost.
+                sockets[i].setSoTimeout(10_000);
             }
             InetSocketAddress to = new InetSocketAddress(ip, port);
             byte[] buf = new byte[64];
