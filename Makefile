@@ -3,14 +3,17 @@
 #   make demo-k8s  the same on Kubernetes: a local one-node cluster, the chart, the example policies
 #   make test   install what is missing, build native + Java, run every test
 #   make build  build without testing
+#   make images the chart's container images as archives in build/images (helm/images/README.md)
 # Everything is installed on demand; Maven's cache lives in ~/.m2 (outside the tree).
 
 MVN       ?= mvn -B -ntp -Dstyle.color=never
 APT_PKGS  := clang llvm libbpf-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev \
-             qemu-system-x86 busybox-static
+             bubblewrap util-linux \
+             qemu-system-x86 busybox-static \
+             mmdebstrap jq podman runc
 BPFFS     := /sys/fs/bpf
 
-.PHONY: all build native test deps bpffs clean k8s-binaries crds
+.PHONY: all build native test deps bpffs clean k8s-binaries crds images
 all: build
 
 # Debian packages the native build and the tests need; installed only when missing.
@@ -39,7 +42,14 @@ build: native
 k8s-binaries:
 	@src/test/k8s/build-binaries.sh >/dev/null
 
-# The chart's images (make images) are imported into the local one-node cluster of the end-to-end test.
+# The chart's images, built without a container engine or registry: build/images/syrup-{agent,operator}-<appVersion>.tar.
+# The Debian base layer is cached in ~/.cache/syrup/images (a few minutes cold); an archive is rewritten when its
+# content changed.
+images: native
+	@echo ">> images: packaging the agent and the operator"
+	@$(MVN) -q -DskipTests package -pl node-agent,operator -am
+	@helm/images/build.sh
+
 test: native bpffs k8s-binaries images
 	@$(MAKE) --no-print-directory -C native check
 	$(MVN) verify
@@ -90,6 +100,13 @@ bench-dataplane: native bpffs
 	$(MVN) -q -DskipTests install
 	$(MVN) -q -pl bench exec:java -Dexec.mainClass=dev.syrup.bench.DataPlaneCostBench $(BENCH_PROPS) \
 	  -Dexec.args="$(or $(ROUNDS),7) $(or $(PACKETS),20000)"
+
+# Compile + object inspection time per example policy and hook (clang, then the inspector), medians.
+.PHONY: bench-compile
+bench-compile: native
+	$(MVN) -q -pl bench -am package -DskipTests
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar -Dsyrup.examples=$(CURDIR)/examples \
+	  dev.syrup.bench.CompileInspectBench $(or $(ROUNDS),5)
 
 # Policy applied (SchedulingPolicyNode written) -> attached on the node, warm and cold compile cache.
 .PHONY: bench-agent

@@ -7,8 +7,6 @@
  */
 #include "syrup_hook.h"
 
-#include SYRUP_POLICY_FILE
-
 struct {
 	__uint(type, BPF_MAP_TYPE_REUSEPORT_SOCKARRAY);
 	__type(key, __u32);
@@ -48,3 +46,6 @@ int syrup_socket_select(struct sk_reuseport_md *md)
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Last, so nothing in the policy precedes (and can redefine) the code above. */
+#include SYRUP_POLICY_FILE

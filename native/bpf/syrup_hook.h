@@ -34,7 +34,10 @@ static __always_inline void syrup_count(__u32 slot)
 		*n += 1;
 }
 
-/* The policy, defined by the user's file which the hook includes after this. */
+/*
+ * The policy, defined by the user's file, which each hook includes at its very end: after all of
+ * the hook's own code, so no macro or declaration of the policy can change that code.
+ */
 static __always_inline __u32 schedule(void *pkt_start, void *pkt_end);
 
 static __always_inline void syrup_set_meta(__u16 sport, __u16 dport, __u8 proto, __u32 hash)

@@ -14,10 +14,13 @@
 #include "syrup_thread.h"
 #include <bpf/bpf_tracing.h>
 
-/* The policy, defined by the user's file. */
-static __always_inline __u32 schedule_thread(const struct syrup_thread *t);
-
-#include SYRUP_POLICY_FILE
+/*
+ * The policy, defined by the user's file (included at the end). It stays a BPF subprogram of its
+ * own, apart from the programs below: they need helpers and maps a policy must not have
+ * (bpf_probe_read_kernel, the ring buffer, the node-wide syrup_thread_cpu), and the object
+ * inspector (dev.syrup.policy.inspect) checks the subprogram's instructions on their own.
+ */
+static __noinline __u32 schedule_thread(const struct syrup_thread *t);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -173,3 +176,6 @@ int BPF_PROG(syrup_thread_exit, struct task_struct *p)
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Last, so nothing in the policy precedes (and can redefine) the code above. */
+#include SYRUP_POLICY_FILE

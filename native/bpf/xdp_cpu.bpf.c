@@ -8,8 +8,6 @@
  */
 #include "syrup_hook.h"
 
-#include SYRUP_POLICY_FILE
-
 struct {
 	__uint(type, BPF_MAP_TYPE_CPUMAP);
 	__type(key, __u32);
@@ -66,3 +64,6 @@ int syrup_xdp_on_cpu(struct xdp_md *ctx)
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Last, so nothing in the policy precedes (and can redefine) the code above. */
+#include SYRUP_POLICY_FILE

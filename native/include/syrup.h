@@ -42,8 +42,9 @@ typedef __s64 int64_t;
 #define SYRUP_MAX_PAYLOAD 4096
 
 /*
- * Maps declared in a policy are created and pinned per deployment and shared
- * by every hook the policy is deployed at and by the application.
+ * Maps declared in a policy are created and pinned per deployment (the agent
+ * pins them; an object must not ask for pinning itself) and shared by every
+ * hook the policy is deployed at and by the application.
  */
 #define SYRUP_MAP(_name, _type, _key, _value, _max)                            \
 	struct {                                                               \
@@ -51,7 +52,6 @@ typedef __s64 int64_t;
 		__type(key, _key);                                             \
 		__type(value, _value);                                         \
 		__uint(max_entries, _max);                                     \
-		__uint(pinning, LIBBPF_PIN_BY_NAME);                           \
 	} _name SEC(".maps")
 
 #define SYRUP_ARRAY(_name, _value, _max) SYRUP_MAP(_name, BPF_MAP_TYPE_ARRAY, __u32, _value, _max)
@@ -67,7 +67,6 @@ typedef __s64 int64_t;
 		__type(value, _value);                                         \
 		__uint(max_entries, _max);                                     \
 		__uint(map_flags, BPF_F_MMAPABLE);                             \
-		__uint(pinning, LIBBPF_PIN_BY_NAME);                           \
 	} _name SEC(".maps")
 #define SYRUP_HASH(_name, _key, _value, _max) SYRUP_MAP(_name, BPF_MAP_TYPE_HASH, _key, _value, _max)
 #define SYRUP_PERCPU_ARRAY(_name, _value, _max) SYRUP_MAP(_name, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, _value, _max)

@@ -33,9 +33,13 @@ struct bpf_object *sy_object(jlong handle)
 	return OBJ(handle);
 }
 
-JNIEXPORT jlong JNICALL Java_dev_syrup_bpf_BpfObject_open(JNIEnv *env, jclass cls, jstring jpath, jstring jpin)
+/*
+ * Opens an object without a pin root: libbpf pins nothing on its own (the loader pins each policy
+ * map itself, with pinMap), so a pinning attribute in an object never decides where a map goes.
+ */
+JNIEXPORT jlong JNICALL Java_dev_syrup_bpf_BpfObject_open(JNIEnv *env, jclass cls, jstring jpath)
 {
-	char path[PATH_MAX], pin[PATH_MAX];
+	char path[PATH_MAX];
 	if (sy_string(env, jpath, path, sizeof(path), "bpf_object__open_file"))
 		return 0;
 	struct sy_object *o = calloc(1, sizeof(*o));
@@ -49,14 +53,6 @@ JNIEXPORT jlong JNICALL Java_dev_syrup_bpf_BpfObject_open(JNIEnv *env, jclass cl
 	log[0] = '\0';
 	o->log = log;
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .kernel_log_buf = log, .kernel_log_size = LOG_SIZE);
-	if (jpin) {
-		if (sy_string(env, jpin, pin, sizeof(pin), "bpf_object__open_file")) {
-			free(log);
-			free(o);
-			return 0;
-		}
-		opts.pin_root_path = pin;
-	}
 	sy_capture_begin();
 	struct bpf_object *obj = bpf_object__open_file(path, &opts);
 	int err = obj ? 0 : -errno;
@@ -106,6 +102,21 @@ JNIEXPORT void JNICALL Java_dev_syrup_bpf_BpfObject_reuseMap(JNIEnv *env, jclass
 	int err = bpf_map__reuse_fd(map, fd);
 	if (err)
 		sy_throw(env, "bpf_map__reuse_fd", err);
+}
+
+/*
+ * Pins a map at path when the object is loaded: libbpf reuses the map pinned there if its
+ * definition matches (a replaced policy keeps its maps), else creates and pins it.
+ */
+JNIEXPORT void JNICALL Java_dev_syrup_bpf_BpfObject_pinMap(JNIEnv *env, jclass cls, jlong h, jstring jname, jstring jpath)
+{
+	char path[PATH_MAX];
+	struct bpf_map *map = find_map(env, h, jname, "bpf_map__set_pin_path");
+	if (!map || sy_string(env, jpath, path, sizeof(path), "bpf_map__set_pin_path"))
+		return;
+	int err = bpf_map__set_pin_path(map, path);
+	if (err)
+		sy_throw(env, "bpf_map__set_pin_path", err);
 }
 
 /* On failure, libbpf's messages followed by the verifier log, framed as libbpf frames it. */

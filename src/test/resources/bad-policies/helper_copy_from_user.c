@@ -1,4 +1,4 @@
-// expect: verifier 8 helper call might sleep in a non-sleepable prog
+// expect: forbidden 8 calls BPF helper bpf_copy_from_user (#148)
 #include "syrup.h"
 
 uint32_t schedule(void *pkt_start, void *pkt_end)

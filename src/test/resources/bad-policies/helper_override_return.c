@@ -1,4 +1,4 @@
-// expect: verifier 8 program of this type cannot use helper bpf_override_return
+// expect: forbidden 8 calls BPF helper bpf_override_return (#58)
 #include "syrup.h"
 
 uint32_t schedule(void *pkt_start, void *pkt_end)

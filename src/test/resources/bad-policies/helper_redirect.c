@@ -1,4 +1,4 @@
-// expect: verifier 6 program of this type cannot use helper bpf_redirect
+// expect: forbidden 6 calls BPF helper bpf_redirect (#23)
 #include "syrup.h"
 
 uint32_t schedule(void *pkt_start, void *pkt_end)

@@ -1,4 +1,4 @@
-// expect: verifier 8 helper access to the packet is not allowed
+// expect: forbidden 8 calls BPF helper bpf_skb_load_bytes (#26)
 #include "syrup.h"
 
 uint32_t schedule(void *pkt_start, void *pkt_end)

@@ -1,4 +1,4 @@
-// expect: verifier 8 program of this type cannot use helper bpf_xdp_adjust_head
+// expect: forbidden 8 calls BPF helper bpf_xdp_adjust_head (#44)
 #include "syrup.h"
 
 uint32_t schedule(void *pkt_start, void *pkt_end)

@@ -1,4 +1,4 @@
-// expect: invalid-request - map 'pages': failed to create: Cannot allocate memory
+// expect: forbidden 8 more than the limit of 67108864 bytes per policy
 #include "syrup.h"
 
 struct page {

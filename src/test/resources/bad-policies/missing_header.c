@@ -1,4 +1,4 @@
-// expect: compile 3 'policy_helpers.h' file not found
+// expect: forbidden 3 #include "policy_helpers.h" (a policy may include only syrup.h)
 #include "syrup.h"
 #include "policy_helpers.h"
 

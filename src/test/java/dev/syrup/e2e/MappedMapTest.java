@@ -37,7 +37,7 @@ class MappedMapTest {
              NetNs ns = NetNs.create(); UdpWorkers server = UdpWorkers.start(ns, "127.0.0.1", PORT, 4)) {
             String id = client.deploy(new PolicyText("mmap_target.c", POLICY),
                     List.of(HookSpec.socketSelect(PORT, "udp", ns.path().toString()))).id();
-            try (MappedMap map = client.mapMemory(id, "target")) {
+            try (MappedMap map = MappedMap.open(client.mapPin(id, "target"))) {
                 assertThat(map.stride()).isEqualTo(8);
                 map.getAndAddInt(0, 3); // element 0: steer everything to socket 3
                 UdpSender.to("127.0.0.1", PORT).in(ns).count(30).srcPorts(3).run();

@@ -31,10 +31,15 @@ final class SteeredServer implements AutoCloseable {
     final String id;
 
     SteeredServer() {
+        this(List.of());
+    }
+
+    /** With syrupd's JVM given syrupdJvmOptions. */
+    SteeredServer(List<String> syrupdJvmOptions) {
         try {
             ns = track(NetNs.create());
             server = track(UdpWorkers.start(ns, "127.0.0.1", PORT, 4));
-            syrupd = track(new SyrupdProcess());
+            syrupd = track(new SyrupdProcess(syrupdJvmOptions));
             try (RawClient c = new RawClient(syrupd.socket)) {
                 id = c.request(Request.deploy(DaemonTest.example("round_robin.c"), List.of(hook(PORT))))
                         .path("id").asText();

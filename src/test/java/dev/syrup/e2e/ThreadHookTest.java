@@ -153,7 +153,7 @@ class ThreadHookTest {
             awaitPinned(c, id, app);
         }
         syrupd.kill();
-        dev.syrup.deploy.Bpffs.removeTree(syrupd.pinRoot.resolve("deployments").resolve(id)); // drift: pins lost
+        dev.syrup.bpf.Bpffs.removeTree(syrupd.pinRoot.resolve("deployments").resolve(id)); // drift: pins lost
         syrupd.start();
         try (RawClient c = new RawClient(syrupd.socket)) {
             assertThat(c.request(Request.list()).path("deployments")).isEmpty();

@@ -6,10 +6,10 @@ import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Netns;
 import dev.syrup.bpf.Sockets;
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.PinLayout;
 import dev.syrup.hook.NetnsRef;
 import dev.syrup.hook.Protocol;
 import dev.syrup.hook.ReuseportSockets;
@@ -101,7 +101,7 @@ public final class DataPlaneCostBench {
     /** The baseline program, attached straight to the application's socket group. */
     private double measureBare(Path object) throws Exception {
         List<Fd> socks = ReuseportSockets.take(ReuseportSockets.find(target.netns(), Protocol.UDP, PORT), Protocol.UDP, PORT);
-        try (BpfObject obj = BpfObject.open(object, null)) {
+        try (BpfObject obj = BpfObject.open(object)) {
             obj.load();
             try (BpfMap map = obj.map("bare_socks"); Fd prog = obj.program("bare_round_robin")) {
                 for (int i = 0; i < socks.size(); i++) {

@@ -1,10 +1,10 @@
 package dev.syrup.bench;
 
 import dev.syrup.bpf.Netns;
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.PinLayout;
 import dev.syrup.hook.NetnsRef;
 import dev.syrup.hook.Protocol;
 import dev.syrup.hook.SocketSelectTarget;

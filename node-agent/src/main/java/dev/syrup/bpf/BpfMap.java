@@ -1,5 +1,6 @@
 package dev.syrup.bpf;
 
+import dev.syrup.error.DomainException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class BpfMap implements AutoCloseable {
 
     public void update(byte[] key, byte[] value, long flags) {
         if (value.length != valueBytes()) {
-            throw new IllegalArgumentException("value is " + value.length + " bytes; the map's values are " + valueBytes());
+            throw DomainException.invalid("value is " + value.length + " bytes; the map's values are " + valueBytes());
         }
         BpfException.check("bpf_map_update_elem", Bpf.mapUpdate(fd.get(), checkKey(key), value, flags));
     }
@@ -115,7 +116,7 @@ public final class BpfMap implements AutoCloseable {
 
     private byte[] checkKey(byte[] key) {
         if (key.length != info.keySize) {
-            throw new IllegalArgumentException("key is " + key.length + " bytes; the map's keys are " + info.keySize);
+            throw DomainException.invalid("key is " + key.length + " bytes; the map's keys are " + info.keySize);
         }
         return key;
     }

@@ -17,12 +17,9 @@ public final class BpfObject implements AutoCloseable {
 
     private BpfObject(long handle) { this.handle = handle; }
 
-    /**
-     * open reads an object file. Maps declared with pinning by name are pinned under pinRoot
-     * at load (or reused if already pinned there); pinRoot may be null.
-     */
-    public static BpfObject open(Path file, Path pinRoot) {
-        return new BpfObject(open(file.toString(), pinRoot == null ? null : pinRoot.toString()));
+    /** open reads an object file. Nothing is pinned unless {@link #pinMap} asks for it. */
+    public static BpfObject open(Path file) {
+        return new BpfObject(open(file.toString()));
     }
 
     /** setInitialValue sets the content of a data section map (e.g. ".rodata.syrup") before load. */
@@ -30,6 +27,12 @@ public final class BpfObject implements AutoCloseable {
 
     /** reuseMap makes the object use an existing map instead of creating its own. */
     public void reuseMap(String mapName, Fd map) { reuseMap(handle(), mapName, map.get()); }
+
+    /**
+     * pinMap pins a map at path when the object loads, or makes the object use the map already
+     * pinned there if its definition matches.
+     */
+    public void pinMap(String mapName, Path path) { pinMap(handle(), mapName, path.toString()); }
 
     /** load creates the maps and loads every program through the verifier. */
     public void load() { load(handle()); }
@@ -66,11 +69,13 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
-    private static native long open(String path, String pinRoot);
+    private static native long open(String path);
 
     private static native void setInitialValue(long obj, String map, byte[] data);
 
     private static native void reuseMap(long obj, String map, int fd);
+
+    private static native void pinMap(long obj, String map, String path);
 
     private static native void load(long obj);
 

@@ -1,9 +1,11 @@
 package dev.syrup.bpf;
 
+import dev.syrup.error.DomainException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 
 /**
  * A BPF array map (declared with SYRUP_MMAP_ARRAY) mapped into this process: the application
@@ -27,10 +29,17 @@ public final class MappedMap implements AutoCloseable {
     }
 
     /** of maps map (which it leaves open for the caller to close). */
+    /** open maps the array pinned at pin (SyrupClient.mapPin tells where) into this process. */
+    public static MappedMap open(Path pin) {
+        try (BpfMap m = new BpfMap(Bpf.open(pin))) {
+            return of(m);
+        }
+    }
+
     public static MappedMap of(BpfMap map) {
         BpfMap.Info info = map.info();
         if (info.type() != ARRAY || (info.flags() & BPF_F_MMAPABLE) == 0) {
-            throw new IllegalArgumentException("the map is not an array declared with SYRUP_MMAP_ARRAY (type "
+            throw DomainException.invalid("the map is not an array declared with SYRUP_MMAP_ARRAY (type "
                     + info.type() + ", flags " + info.flags() + ")");
         }
         int stride = (info.valueSize() + 7) & ~7;

@@ -1,7 +1,7 @@
 package dev.syrup.cli;
 
 import dev.syrup.deploy.PolicyChecker;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
 package dev.syrup.cli;
 
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.Protocol;
 import java.util.Arrays;
 import java.util.Iterator;
+import dev.syrup.error.DomainException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -16,7 +17,7 @@ final class Converters {
         public Hook convert(String value) {
             try {
                 return Hook.fromCliName(value);
-            } catch (IllegalArgumentException e) {
+            } catch (DomainException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
@@ -27,7 +28,7 @@ final class Converters {
         public Protocol convert(String value) {
             try {
                 return Protocol.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (DomainException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }

@@ -3,7 +3,7 @@ package dev.syrup.cli;
 import dev.syrup.api.DeploymentView;
 import dev.syrup.api.HookSpec;
 import dev.syrup.client.SyrupClient;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.Protocol;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.syrup.cli;
 
-import dev.syrup.deploy.Bpffs;
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.bpf.Bpffs;
+import dev.syrup.hook.PinLayout;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.Sdk;

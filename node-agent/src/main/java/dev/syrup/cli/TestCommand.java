@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.syrup.api.Json;
 import dev.syrup.client.Hex;
 import dev.syrup.deploy.PolicyTester;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;

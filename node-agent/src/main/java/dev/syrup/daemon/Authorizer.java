@@ -1,6 +1,8 @@
 package dev.syrup.daemon;
 
+import dev.syrup.error.DomainException;
 import dev.syrup.api.Request;
+import dev.syrup.node.DeploymentRecord;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.ReuseportSockets;
 import dev.syrup.hook.SocketSelectTarget;
@@ -19,13 +21,13 @@ final class Authorizer {
     private Authorizer() {}
 
     static void checkOwner(String id, DeploymentRecord.Owner owner, PeerIdentity peer, Request request) {
-        if (owner.is(peer)) {
+        if (owner.isCaller(peer.uid(), peer.cgroup())) {
             return;
         }
         if (peer.isRoot() && request.isForced()) {
             return;
         }
-        throw new ForbiddenException("deployment " + id + " belongs to uid " + owner.uid() + " in cgroup "
+        throw DomainException.forbidden("deployment " + id + " belongs to uid " + owner.uid() + " in cgroup "
                 + owner.cgroup() + "; you are uid " + peer.uid() + " in cgroup " + peer.cgroup()
                 + (peer.isRoot() ? " (root may act on it with --force)" : ""));
     }
@@ -40,7 +42,7 @@ final class Authorizer {
         if (peer.isRoot() || owner.uid() == 0 || owner.uid() == peer.uid()) {
             return;
         }
-        throw new ForbiddenException("deployment " + id + " belongs to uid " + owner.uid() + ": it takes the threads of"
+        throw DomainException.forbidden("deployment " + id + " belongs to uid " + owner.uid() + ": it takes the threads of"
                 + " that user's processes only; you are uid " + peer.uid());
     }
 
@@ -48,7 +50,7 @@ final class Authorizer {
         String own = peer.cgroup();
         String want = t.cgroup().path();
         if (!want.equals(own) && !want.startsWith(own.equals("/") ? "/" : own + "/")) {
-            throw new ForbiddenException("cgroup " + want + " is not yours: you may schedule the threads of your own cgroup ("
+            throw DomainException.forbidden("cgroup " + want + " is not yours: you may schedule the threads of your own cgroup ("
                     + own + ") or of one below it");
         }
         Path procs = dev.syrup.hook.thread.Cgroups.v2Mount().resolve(want.substring(1)).resolve("cgroup.procs");
@@ -56,14 +58,14 @@ final class Authorizer {
             for (String pid : Files.readAllLines(procs)) {
                 int uid = (int) Files.getAttribute(Path.of("/proc/" + pid.strip()), "unix:uid");
                 if (uid != peer.uid()) {
-                    throw new ForbiddenException("process " + pid.strip() + " in cgroup " + want + " belongs to uid " + uid
+                    throw DomainException.forbidden("process " + pid.strip() + " in cgroup " + want + " belongs to uid " + uid
                             + ", not yours (" + peer.uid() + ")");
                 }
             }
         } catch (java.nio.file.NoSuchFileException e) {
             // a process exited while we looked
         } catch (IOException e) {
-            throw new ForbiddenException("cannot tell whose processes are in cgroup " + want + ": " + e.getMessage());
+            throw DomainException.forbidden("cannot tell whose processes are in cgroup " + want + ": " + e.getMessage());
         }
     }
 
@@ -76,19 +78,19 @@ final class Authorizer {
             return;
         }
         if (!(target instanceof SocketSelectTarget)) {
-            throw new ForbiddenException(target.hook() + " attaches to a network interface: only root may deploy it");
+            throw DomainException.forbidden(target.hook() + " attaches to a network interface: only root may deploy it");
         }
         try {
             SocketSelectTarget s = (SocketSelectTarget) target;
             for (ReuseportSockets.Owner o : ReuseportSockets.find(s.netns(), s.protocol(), s.port())) {
                 int uid = (int) Files.getAttribute(Path.of("/proc/" + o.pid()), "unix:uid");
                 if (uid != peer.uid()) {
-                    throw new ForbiddenException(s.protocol() + " port " + s.port()
+                    throw DomainException.forbidden(s.protocol() + " port " + s.port()
                             + " is held by a process of uid " + uid + ", not yours (" + peer.uid() + ")");
                 }
             }
         } catch (IOException e) {
-            throw new ForbiddenException("cannot tell who holds port " + ((SocketSelectTarget) target).port() + ": " + e.getMessage());
+            throw DomainException.forbidden("cannot tell who holds port " + ((SocketSelectTarget) target).port() + ": " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.syrup.daemon;
 
+import dev.syrup.error.DomainException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ final class CallerThreads {
         for (int tid : tids) {
             Integer host = own.get(tid);
             if (host == null) {
-                throw new ForbiddenException("thread " + tid + " is not a thread of your process: a process may register"
+                throw DomainException.forbidden("thread " + tid + " is not a thread of your process: a process may register"
                         + " only its own threads");
             }
             out.put(tid, host);

@@ -1,7 +1,8 @@
 package dev.syrup.daemon;
 
+import dev.syrup.error.DomainException;
 import dev.syrup.api.HookSpec;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.NetnsRef;
 import dev.syrup.hook.Protocol;
@@ -9,6 +10,7 @@ import dev.syrup.hook.SocketSelectTarget;
 import dev.syrup.hook.TargetUnavailableException;
 import dev.syrup.hook.XdpCpuTarget;
 import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,28 +23,28 @@ final class HookTargets {
 
     static HookTarget of(HookSpec spec, PeerIdentity peer) {
         if (spec.hook() == null) {
-            throw new IllegalArgumentException("a hook needs \"hook\" (socket-select, xdp-cpu or thread)");
+            throw DomainException.invalid("a hook needs \"hook\" (socket-select, xdp-cpu or thread)");
         }
         if ("thread".equals(spec.hook())) {
             return ThreadTargets.of(spec, peer);
         }
         if (spec.pid() != null || spec.cgroup() != null || spec.threads() != null) {
-            throw new IllegalArgumentException(spec.hook() + " takes no \"pid\", \"cgroup\" or \"threads\" (they are for the thread hook)");
+            throw DomainException.invalid(spec.hook() + " takes no \"pid\", \"cgroup\" or \"threads\" (they are for the thread hook)");
         }
         if (spec.port() == null) {
-            throw new IllegalArgumentException("hook " + spec.hook() + " needs \"port\"");
+            throw DomainException.invalid("hook " + spec.hook() + " needs \"port\"");
         }
         Hook hook = Hook.fromCliName(spec.hook());
         Protocol protocol = spec.protocol() == null ? Protocol.UDP : Protocol.parse(spec.protocol());
         NetnsRef netns = netns(netnsPath(spec.netns(), peer));
         if (hook == Hook.SOCKET_SELECT) {
             if (spec.iface() != null || spec.cpus() != null) {
-                throw new IllegalArgumentException("socket-select takes no \"interface\" or \"cpus\"");
+                throw DomainException.invalid("socket-select takes no \"interface\" or \"cpus\"");
             }
             return new SocketSelectTarget(netns, protocol, spec.port());
         }
         if (spec.iface() == null || spec.iface().isBlank()) {
-            throw new IllegalArgumentException("xdp-cpu needs \"interface\"");
+            throw DomainException.invalid("xdp-cpu needs \"interface\"");
         }
         return new XdpCpuTarget(netns, spec.iface(), protocol, spec.port(), spec.cpus() == null ? List.of() : spec.cpus());
     }
@@ -62,10 +64,14 @@ final class HookTargets {
             return peer.netns();
         }
         if (netns.contains("/")) {
-            return Path.of(netns);
+            try {
+                return Path.of(netns);
+            } catch (InvalidPathException e) {
+                throw DomainException.invalid("invalid network namespace path: " + e.getReason());
+            }
         }
         if (netns.equals(".") || netns.equals("..")) {
-            throw new IllegalArgumentException("invalid network namespace name '" + netns + "'");
+            throw DomainException.invalid("invalid network namespace name '" + netns + "'");
         }
         return NAMED_NETNS.resolve(netns);
     }

@@ -5,15 +5,14 @@ import dev.syrup.api.Json;
 import dev.syrup.api.Response;
 import dev.syrup.bpf.Netns;
 import dev.syrup.deploy.Deployer;
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.PinLayout;
 import dev.syrup.hook.thread.ThreadBackend;
 import dev.syrup.hook.thread.ThreadBackends;
+import dev.syrup.node.NodeDeployments;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.Sdk;
 import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,11 +47,10 @@ public final class Syrupd implements AutoCloseable {
     }
 
     /**
-     * What syrupd works with, shared with the agent's controller in Kubernetes mode: the deployer,
-     * the records on disk and the owner of every deployment (concurrent: both sides change it).
+     * What syrupd works with, shared with the agent's controller in Kubernetes mode: the compiler and
+     * the node's deployments (both sides deploy through them).
      */
-    public record Node(DaemonOptions options, PolicyCompiler compiler, Deployer deployer, RecordStore records,
-                       ConcurrentHashMap<String, DeploymentRecord.Owner> owners, List<String> repaired, Log log) {}
+    public record Node(DaemonOptions options, PolicyCompiler compiler, NodeDeployments deployments, Log log) {}
 
     /** prepare reconciles the pinned state: what is pinned and recorded is adopted, leftovers removed. */
     public static Node prepare(DaemonOptions o) {
@@ -60,14 +58,12 @@ public final class Syrupd implements AutoCloseable {
         Sdk sdk = Sdk.extract(o.cacheDir());
         PolicyCompiler compiler = new PolicyCompiler(sdk, new ObjectCache(o.cacheDir().resolve("objects")));
         PinLayout layout = new PinLayout(o.pinRoot());
-        ThreadBackend threads = ThreadBackends.detect(sdk, layout, o.stateDir().resolve("threads"), log::info);
+        ThreadBackend threads = ThreadBackends.detect(sdk.schedulerObject(), layout, o.stateDir().resolve("threads"), log::info);
         Deployer deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO, threads);
-        RecordStore records = new RecordStore(o.stateDir());
-        ConcurrentHashMap<String, DeploymentRecord.Owner> owners = new ConcurrentHashMap<>();
-        List<String> repaired = new Reconciler(deployer, records, layout).reconcile(owners);
-        log.info("adopted " + owners.size() + " deployment(s) pinned under " + layout.root());
-        repaired.forEach(r -> log.info("repaired: " + r));
-        return new Node(o, compiler, deployer, records, owners, repaired, log);
+        NodeDeployments deployments = NodeDeployments.open(deployer, o.stateDir());
+        log.info("adopted " + deployments.list().size() + " deployment(s) pinned under " + layout.root());
+        deployments.repaired().forEach(r -> log.info("repaired: " + r));
+        return new Node(o, compiler, deployments, log);
     }
 
     /** start reconciles the pinned state, then serves requests on a background thread. */
@@ -76,7 +72,8 @@ public final class Syrupd implements AutoCloseable {
     /** serve answers requests on the node's socket; pods (Kubernetes mode, else null) scopes callers in pods. */
     public static Syrupd serve(Node n, PodScope pods) throws IOException {
         DaemonOptions o = n.options();
-        RequestHandler handler = new RequestHandler(n.deployer(), n.records(), n.owners(), o, n.repaired(), n.log(), pods);
+        RequestHandler handler = new RequestHandler(n.deployments(), n.deployments().layout().root(), o.stateDir(),
+                n.deployments().repaired(), n.log(), pods);
         Syrupd d = new Syrupd(UnixServer.listen(o.socket(), 0666), handler, n.log());
         d.acceptor.start();
         n.log().info("syrupd " + VERSION + " listening on " + o.socket() + " (state in " + o.stateDir() + ")");

@@ -1,5 +1,6 @@
 package dev.syrup.daemon;
 
+import dev.syrup.error.DomainException;
 import dev.syrup.api.HookSpec;
 import dev.syrup.bpf.Affinity;
 import dev.syrup.bpf.BpfException;
@@ -22,16 +23,16 @@ final class ThreadTargets {
 
     static ThreadTarget of(HookSpec spec, PeerIdentity peer) {
         if (spec.port() != null || spec.protocol() != null || spec.netns() != null || spec.iface() != null) {
-            throw new IllegalArgumentException("thread takes no \"port\", \"protocol\", \"netns\" or \"interface\"");
+            throw DomainException.invalid("thread takes no \"port\", \"protocol\", \"netns\" or \"interface\"");
         }
         if ((spec.pid() == null) == (spec.cgroup() == null)) {
-            throw new IllegalArgumentException("thread needs exactly one of \"pid\" and \"cgroup\"");
+            throw DomainException.invalid("thread needs exactly one of \"pid\" and \"cgroup\"");
         }
         CgroupRef cgroup;
         List<Integer> allowed;
         if (spec.pid() != null) {
             if (spec.pid() <= 0) {
-                throw new IllegalArgumentException("\"pid\" must be positive");
+                throw DomainException.invalid("\"pid\" must be positive");
             }
             cgroup = Cgroups.ofPid(spec.pid());
             allowed = allowedCpus(spec.pid());
@@ -45,7 +46,7 @@ final class ThreadTargets {
         } else if (spec.threads().equals(HookSpec.REGISTERED_THREADS)) {
             registeredOnly = true;
         } else {
-            throw new IllegalArgumentException("\"threads\" is \"all\" or \"registered\", not \"" + spec.threads() + "\"");
+            throw DomainException.invalid("\"threads\" is \"all\" or \"registered\", not \"" + spec.threads() + "\"");
         }
         return new ThreadTarget(cgroup, spec.cpus() == null ? allowed : spec.cpus(), registeredOnly);
     }

@@ -2,7 +2,6 @@ package dev.syrup.daemon;
 
 import dev.syrup.api.DeploymentView;
 import dev.syrup.api.HookSpec;
-import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.HookTarget;
@@ -10,19 +9,21 @@ import dev.syrup.hook.NetworkTarget;
 import dev.syrup.hook.ThreadTarget;
 import dev.syrup.hook.XdpCpuTarget;
 import dev.syrup.hook.thread.ThreadStats;
+import dev.syrup.node.DeploymentService;
 import java.util.List;
 
 /** Deployments as the protocol shows them, with the kernel's decision counters. */
 final class Views {
     private Views() {}
 
-    static DeploymentView of(Deployment d, DeploymentRecord.Owner owner, Deployer deployer) {
-        List<DeploymentView.Target> targets = d.targets().stream().map(t -> target(d, t, deployer)).toList();
-        return new DeploymentView(d.id(), new DeploymentView.Owner(owner.uid(), owner.cgroup()),
+    static DeploymentView of(DeploymentService.Entry e, DeploymentService deployments) {
+        Deployment d = e.deployment();
+        List<DeploymentView.Target> targets = d.targets().stream().map(t -> target(d, t, deployments)).toList();
+        return new DeploymentView(d.id(), new DeploymentView.Owner(e.owner().uid(), e.owner().cgroup()),
                 new DeploymentView.Policy(d.policyName(), d.policyHash()), targets);
     }
 
-    private static DeploymentView.Target target(Deployment d, HookTarget t, Deployer deployer) {
+    private static DeploymentView.Target target(Deployment d, HookTarget t, DeploymentService deployer) {
         DecisionStats s = deployer.stats(d.id(), t);
         if (t instanceof ThreadTarget tt) {
             ThreadStats ts = deployer.threadStats(d.id());

@@ -1,17 +1,18 @@
 package dev.syrup.deploy;
 
+import dev.syrup.hook.PinLayout;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
+import dev.syrup.error.DomainException;
+import dev.syrup.hook.Attacher;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.Executors;
-import dev.syrup.hook.Hook;
-import dev.syrup.hook.HookAttacher;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.HookTarget;
-import dev.syrup.hook.NetworkTarget;
 import dev.syrup.hook.SocketSelectAttacher;
-import dev.syrup.hook.SocketSelectTarget;
 import dev.syrup.hook.XdpCpuAttacher;
 import dev.syrup.hook.ThreadTarget;
 import dev.syrup.hook.thread.ThreadAttacher;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,9 +44,8 @@ public final class Deployer {
 
     private final PinLayout layout;
     private final PolicyCompiler compiler;
-    private final SocketSelectAttacher socketSelect;
-    private final XdpCpuAttacher xdpCpu;
-    private final ThreadAttacher thread;
+    /** The attacher of each hook this deployer serves (no thread hook without a thread backend). */
+    private final Map<Hook, Attacher<?>> attachers = new EnumMap<>(Hook.class);
     /** Enforces thread policies' decisions; null: this deployer takes no thread targets. */
     private final ThreadBackend threadBackend;
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
@@ -64,10 +65,12 @@ public final class Deployer {
     public Deployer(PinLayout layout, PolicyCompiler compiler, Sdk sdk, int xdpMode, ThreadBackend threadBackend) {
         this.layout = layout;
         this.threadBackend = threadBackend;
-        this.thread = new ThreadAttacher(layout);
         this.compiler = compiler;
-        this.socketSelect = new SocketSelectAttacher(layout, sdk.dispatcherObject(Hook.SOCKET_SELECT));
-        this.xdpCpu = new XdpCpuAttacher(layout, sdk.dispatcherObject(Hook.XDP_CPU), xdpMode);
+        attachers.put(Hook.SOCKET_SELECT, new SocketSelectAttacher(layout, sdk.dispatcherObject(Hook.SOCKET_SELECT)));
+        attachers.put(Hook.XDP_CPU, new XdpCpuAttacher(layout, sdk.dispatcherObject(Hook.XDP_CPU), xdpMode));
+        if (threadBackend != null) {
+            attachers.put(Hook.THREAD, new ThreadAttacher(layout, threadBackend));
+        }
         if (!Bpffs.isMounted(layout.root())) {
             throw new IllegalStateException("no bpffs is mounted at " + layout.root()
                     + " (mount it with: mount -t bpf bpf /sys/fs/bpf)");
@@ -96,9 +99,7 @@ public final class Deployer {
     public synchronized void adopt(Deployment d) {
         checkClaims(d.id(), d.targets());
         for (HookTarget t : d.targets()) {
-            if (t instanceof ThreadTarget tt) {
-                requireThreadBackend().adopt(d.id(), tt, layout.target(d.id(), t));
-            }
+            attacher(t).adopt(d.id(), t);
         }
         deployments.put(d.id(), d);
         publish();
@@ -110,9 +111,9 @@ public final class Deployer {
      */
     public synchronized void discard(Deployment d) {
         for (HookTarget t : d.targets()) {
-            detach(t, layout.target(d.id(), t));
-            if (t instanceof ThreadTarget && threadBackend != null) {
-                threadBackend.discard(d.id());
+            Attacher<HookTarget> a = attachers.containsKey(t.hook()) ? attacher(t) : null;
+            if (a != null) {
+                a.discard(d.id(), t);
             }
         }
         Bpffs.removeTree(layout.deployment(d.id()));
@@ -121,7 +122,7 @@ public final class Deployer {
     /** deploy compiles policy for every target's hook, loads it and attaches it. */
     public synchronized Deployment deploy(PolicySource policy, List<HookTarget> targets) {
         if (targets.isEmpty()) {
-            throw new IllegalArgumentException("a deployment needs at least one hook target");
+            throw DomainException.invalid("a deployment needs at least one hook target");
         }
         checkClaims(null, targets);
         String id = newId();
@@ -131,16 +132,14 @@ public final class Deployer {
         List<HookTarget> attached = new ArrayList<>();
         try {
             for (HookTarget t : targets) {
-                if (t instanceof ThreadTarget) {
-                    requireThreadBackend();
-                }
+                Attacher<HookTarget> a = attacher(t);
                 Path object = compiler.compile(policy, t.hook());
-                Executors ex = resolve(t);
+                Executors ex = a.resolve(t);
                 try {
-                    HookConfig config = config(t, ex);
-                    Map<String, Path> shared = t instanceof ThreadTarget
-                            ? thread.sharedMaps(layout.target(id, t), false) : Map.of();
-                    staged.add(new Staged(t, config, PolicyLoader.load(object, policy, config, dir, shared), ex));
+                    HookConfig config = a.config(t, ex);
+                    BpfObject loaded = PolicyLoader.load(object, policy, config, dir, a.sharedMaps(id, t, false),
+                            compiler.inspector());
+                    staged.add(new Staged(t, config, loaded, ex));
                 } catch (RuntimeException e) {
                     ex.close();
                     throw e;
@@ -148,14 +147,9 @@ public final class Deployer {
             }
             Map<String, HookConfig> configs = new LinkedHashMap<>();
             for (Staged s : staged) {
-                attach(s, layout.target(id, s.target()));
+                attacher(s.target()).attach(id, s.target(), s.object(), s.executors());
                 attached.add(s.target());
                 configs.put(s.target().key(), s.config());
-            }
-            for (HookTarget t : targets) {
-                if (t instanceof ThreadTarget tt) {
-                    threadBackend.start(id, tt, layout.target(id, t));
-                }
             }
             Deployment d = new Deployment(id, policy.name(), policy.sha256(), targets, configs);
             deployments.put(id, d);
@@ -163,10 +157,7 @@ public final class Deployer {
             return d;
         } catch (RuntimeException e) {
             for (HookTarget t : attached) {
-                detach(t, layout.target(id, t));
-                if (t instanceof ThreadTarget) {
-                    threadBackend.stop(id);
-                }
+                attacher(t).detach(id, t);
             }
             Bpffs.removeTree(dir);
             throw e;
@@ -187,13 +178,13 @@ public final class Deployer {
         try {
             for (HookTarget t : d.targets()) {
                 Path object = compiler.compile(policy, t.hook());
-                Map<String, Path> shared = t instanceof NetworkTarget n ? attacher(n).sharedMaps(layout.target(id, t))
-                        : thread.sharedMaps(layout.target(id, t), true);
-                staged.add(new Staged(t, d.config(t), PolicyLoader.load(object, policy, d.config(t), dir, shared),
+                Map<String, Path> shared = attacher(t).sharedMaps(id, t, true);
+                staged.add(new Staged(t, d.config(t),
+                        PolicyLoader.load(object, policy, d.config(t), dir, shared, compiler.inspector()),
                         Executors.ofCpus(List.of())));
             }
             for (Staged s : staged) {
-                swap(s, layout.target(id, s.target()));
+                attacher(s.target()).swap(id, s.target(), s.object());
             }
         } catch (RuntimeException e) {
             // Unpin maps the rejected policy declared anew; the running policy is untouched.
@@ -214,10 +205,7 @@ public final class Deployer {
     public synchronized void remove(String id) {
         Deployment d = require(id);
         for (HookTarget t : d.targets()) {
-            detach(t, layout.target(id, t));
-            if (t instanceof ThreadTarget) {
-                threadBackend.stop(id); // after the programs are gone: no decision comes after the restore
-            }
+            attacher(t).detach(id, t);
         }
         Bpffs.removeTree(layout.deployment(id));
         deployments.remove(id);
@@ -234,8 +222,8 @@ public final class Deployer {
     /** Decisions the deployment's program at target has made. */
     public DecisionStats stats(String id, HookTarget target) {
         Deployment d = published.stream().filter(p -> p.id().equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no deployment with id " + id));
-        return HookAttacher.stats(layout.target(id, target), d.config(target).executors());
+                .orElseThrow(() -> DomainException.notFound("no deployment with id " + id));
+        return DecisionStats.read(layout.target(id, target), d.config(target).executors());
     }
 
     /** What the thread backend did for the deployment's thread target. */
@@ -245,9 +233,9 @@ public final class Deployer {
     public synchronized ThreadTarget registeredThreadTarget(String id) {
         Deployment d = require(id);
         ThreadTarget t = d.targets().stream().filter(ThreadTarget.class::isInstance).map(ThreadTarget.class::cast)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("deployment " + id + " has no thread target"));
+                .findFirst().orElseThrow(() -> DomainException.invalid("deployment " + id + " has no thread target"));
         if (!t.registeredOnly()) {
-            throw new IllegalArgumentException("deployment " + id + " schedules every thread of cgroup " + t.cgroup().path()
+            throw DomainException.invalid("deployment " + id + " schedules every thread of cgroup " + t.cgroup().path()
                     + ": only a deployment of registered threads (\"threads\": \"registered\") takes registrations");
         }
         return t;
@@ -283,7 +271,7 @@ public final class Deployer {
 
     private ThreadBackend requireThreadBackend() {
         if (threadBackend == null) {
-            throw new IllegalArgumentException("this agent was started without a thread backend: no thread policies");
+            throw DomainException.invalid("this agent was started without a thread backend: no thread policies");
         }
         return threadBackend;
     }
@@ -296,7 +284,7 @@ public final class Deployer {
         require(id);
         Path pin = layout.deployment(id).resolve(mapName);
         if (mapName.contains("/") || !Files.isRegularFile(pin)) {
-            throw new NoSuchMapException("deployment " + id + " has no map named '" + mapName + "'");
+            throw DomainException.notFound("deployment " + id + " has no map named '" + mapName + "'");
         }
         return pin;
     }
@@ -304,7 +292,7 @@ public final class Deployer {
     private Deployment require(String id) {
         Deployment d = deployments.get(id);
         if (d == null) {
-            throw new IllegalArgumentException("no deployment with id " + id);
+            throw DomainException.notFound("no deployment with id " + id);
         }
         return d;
     }
@@ -314,58 +302,32 @@ public final class Deployer {
         Set<String> claims = new HashSet<>();
         for (HookTarget t : targets) {
             if (!claims.add(t.claim())) {
-                throw new IllegalArgumentException("target " + t.key() + " is listed twice");
+                throw DomainException.invalid("target " + t.key() + " is listed twice");
             }
         }
         for (Deployment other : deployments.values()) {
             for (HookTarget t : other.targets()) {
                 if (!other.id().equals(self) && claims.contains(t.claim())) {
-                    throw new PortConflictException((t instanceof NetworkTarget n ? n.protocol() + " port " + n.port()
-                            + " at hook " + t.hook() + " in " + n.netns()
-                            : "the threads of cgroup " + ((ThreadTarget) t).cgroup())
-                            + " are already claimed by deployment " + other.id());
+                    throw new PortConflictException(t.claimDescription() + " are already claimed by deployment "
+                            + other.id());
                 }
             }
         }
     }
 
-    // The attachers are generic in their target type; these route a target to the right one.
-
+    /** The attacher of t's hook; every attacher takes the targets of its own hook only. */
     @SuppressWarnings("unchecked")
-    private <T extends NetworkTarget> HookAttacher<T> attacher(T t) {
-        return (HookAttacher<T>) (t instanceof SocketSelectTarget ? socketSelect : xdpCpu);
-    }
-
-    private Executors resolve(HookTarget t) {
-        return t instanceof NetworkTarget n ? attacher(n).resolve(n) : thread.resolve((ThreadTarget) t);
-    }
-
-    private HookConfig config(HookTarget t, Executors ex) {
-        return t instanceof NetworkTarget n ? attacher(n).config(n, ex) : thread.config((ThreadTarget) t);
-    }
-
-    private void attach(Staged s, Path dir) {
-        if (s.target() instanceof NetworkTarget n) {
-            attacher(n).attach(s.object(), n, s.executors(), dir);
-        } else {
-            thread.attach(s.object(), (ThreadTarget) s.target(), dir);
+    private Attacher<HookTarget> attacher(HookTarget t) {
+        Attacher<?> a = attachers.get(t.hook());
+        if (a == null) {
+            throw DomainException.invalid("this agent was started without a thread backend: no thread policies");
         }
+        return (Attacher<HookTarget>) a;
     }
 
-    private void swap(Staged s, Path dir) {
-        if (s.target() instanceof NetworkTarget n) {
-            attacher(n).swap(s.object(), n, dir);
-        } else {
-            thread.swap(s.object(), dir);
-        }
-    }
-
-    private void detach(HookTarget t, Path dir) {
-        if (t instanceof NetworkTarget n) {
-            attacher(n).detach(n, dir);
-        } else {
-            thread.detach(dir);
-        }
+    /** Whether everything the deployment's targets need is pinned (a deployment found after a restart). */
+    public boolean complete(Deployment d) {
+        return d.targets().stream().allMatch(t -> attachers.containsKey(t.hook()) && attacher(t).complete(d.id(), t));
     }
 
     private static String newId() {

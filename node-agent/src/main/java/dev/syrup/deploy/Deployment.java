@@ -1,5 +1,6 @@
 package dev.syrup.deploy;
 
+import dev.syrup.hook.PinLayout;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.HookTarget;
 import java.util.List;

@@ -1,7 +1,10 @@
 package dev.syrup.deploy;
 
+import dev.syrup.error.DomainException;
+import dev.syrup.hook.PinLayout;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.BpfObject;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicySource;
@@ -37,7 +40,7 @@ public final class PolicyChecker {
 
     public void check(PolicySource policy, List<Hook> hooks, int executors) {
         if (hooks.isEmpty()) {
-            throw new IllegalArgumentException("no hook to check the policy for");
+            throw DomainException.invalid("no hook to check the policy for");
         }
         List<Path> objects = new ArrayList<>();
         for (Hook hook : hooks) {
@@ -48,7 +51,8 @@ public final class PolicyChecker {
         try {
             for (int i = 0; i < hooks.size(); i++) {
                 HookConfig config = HookConfig.forOffline(hooks.get(i), executors);
-                try (BpfObject loaded = PolicyLoader.load(objects.get(i), policy, config, scratch, Map.of())) {
+                try (BpfObject loaded = PolicyLoader.load(objects.get(i), policy, config, scratch, Map.of(),
+                        compiler.inspector())) {
                     // loaded and verified; closing it unloads it
                 }
             }

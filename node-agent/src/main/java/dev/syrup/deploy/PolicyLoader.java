@@ -10,6 +10,8 @@ import dev.syrup.policy.PolicyException;
 import dev.syrup.policy.PolicySource;
 import dev.syrup.policy.VerificationException;
 import dev.syrup.policy.VerifierLog;
+import dev.syrup.policy.Inspection;
+import dev.syrup.policy.ObjectInspector;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +27,27 @@ final class PolicyLoader {
     private PolicyLoader() {}
 
     /**
-     * load opens objectFile, writes config, makes the object use the maps pinned at the paths in
-     * shared (by object map name), pins the policy's own maps under pinRoot and loads it. A
-     * verifier rejection becomes a VerificationException naming the policy's source line.
+     * load inspects objectFile (a cached object may predate the inspector's rules), opens it, writes
+     * config, makes the object use the maps pinned at the paths in shared (by object map name), pins
+     * the policy's own maps under pinRoot and loads it. A verifier rejection becomes a
+     * VerificationException naming the policy's source line.
+     *
+     * @throws dev.syrup.policy.PolicyForbiddenException if the inspector refuses the object
      */
     static BpfObject load(Path objectFile, PolicySource source, HookConfig config, Path pinRoot,
-                          Map<String, Path> shared) {
+                          Map<String, Path> shared, ObjectInspector inspector) {
+        Inspection inspection = inspector.inspect(objectFile, source, config.hook());
         BpfObject obj;
         try {
-            obj = BpfObject.open(objectFile, pinRoot);
+            obj = BpfObject.open(objectFile);
         } catch (BpfLoadException e) {
             throw rejected(source, e); // e.g. a call to a function the policy declares but never defines
         }
         try {
             obj.setInitialValue(HookConfig.SECTION, config.toBytes());
+            for (String map : inspection.policyMaps()) {
+                obj.pinMap(map, pinRoot.resolve(map)); // shared by the deployment's hooks, kept across replace
+            }
             for (Map.Entry<String, Path> m : shared.entrySet()) {
                 try (Fd fd = Bpf.open(m.getValue())) {
                     obj.reuseMap(m.getKey(), fd);

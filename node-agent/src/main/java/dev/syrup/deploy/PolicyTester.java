@@ -1,11 +1,13 @@
 package dev.syrup.deploy;
 
+import dev.syrup.hook.PinLayout;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
-import dev.syrup.hook.Hook;
-import dev.syrup.hook.HookAttacher;
+import dev.syrup.hook.DecisionStats;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicySource;
@@ -47,7 +49,7 @@ public final class PolicyTester {
         Path scratch = scratchPinDir();
         try (BpfObject obj = load(policy, executors, scratch);
              Fd prog = obj.program(Hook.XDP_CPU.programName());
-             BpfMap stats = obj.map(HookAttacher.STATS_MAP)) {
+             BpfMap stats = obj.map(DecisionStats.MAP)) {
             List<Result> results = new ArrayList<>();
             int slots = HookConfig.MAX_EXECUTORS + 3;
             for (byte[] payload : payloads) {
@@ -76,7 +78,7 @@ public final class PolicyTester {
     private BpfObject load(PolicySource policy, int executors, Path pinRoot) {
         Path object = compiler.compile(policy, Hook.XDP_CPU);
         HookConfig config = HookConfig.forOffline(Hook.XDP_CPU, executors);
-        return PolicyLoader.load(object, policy, config, pinRoot, Map.of());
+        return PolicyLoader.load(object, policy, config, pinRoot, Map.of(), compiler.inspector());
     }
 
     private static long decision(long[] before, long[] after) {

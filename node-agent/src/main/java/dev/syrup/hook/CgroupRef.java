@@ -1,5 +1,6 @@
 package dev.syrup.hook;
 
+import dev.syrup.error.DomainException;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,7 @@ public record CgroupRef(String path, long id, int level) {
     public CgroupRef {
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("cgroup path " + path + " must start with /");
+            throw DomainException.invalid("cgroup path " + path + " must start with /");
         }
     }
 

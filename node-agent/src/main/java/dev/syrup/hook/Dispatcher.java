@@ -6,7 +6,7 @@ import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Netns;
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import java.nio.file.Files;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +40,7 @@ public final class Dispatcher implements AutoCloseable {
             return open(dir);
         }
         Bpffs.mkdirs(dir);
-        try (BpfObject obj = BpfObject.open(objectFile, null)) {
+        try (BpfObject obj = BpfObject.open(objectFile)) {
             obj.load();
             Dispatcher d = new Dispatcher(dir, obj.program(PROGRAM), obj.map("syrup_ports"), obj.map("syrup_routes"));
             Bpf.pin(d.ports.fd(), dir.resolve("ports"));

@@ -1,5 +1,7 @@
 package dev.syrup.hook;
 
+import dev.syrup.policy.Hook;
+import dev.syrup.error.DomainException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -15,7 +17,7 @@ public record HookConfig(Hook hook, int executors, List<Integer> cpus) {
 
     public HookConfig {
         if (executors < 1 || executors > MAX_EXECUTORS) {
-            throw new IllegalArgumentException(hook + ": " + executors + " executors; between 1 and "
+            throw DomainException.invalid(hook + ": " + executors + " executors; between 1 and "
                     + MAX_EXECUTORS + " are supported");
         }
         cpus = List.copyOf(cpus);

@@ -7,4 +7,9 @@ public sealed interface NetworkTarget extends HookTarget permits SocketSelectTar
     Protocol protocol();
 
     int port();
+
+    @Override
+    default String claimDescription() {
+        return protocol() + " port " + port() + " at hook " + hook() + " in " + netns();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.syrup.hook;
 
+import dev.syrup.error.DomainException;
 import java.util.Locale;
 
 /** Transport protocol of an application's port. */
@@ -17,7 +18,7 @@ public enum Protocol {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown protocol '" + s + "' (expected udp or tcp)");
+            throw DomainException.invalid("unknown protocol '" + s + "' (expected udp or tcp)");
         }
     }
 

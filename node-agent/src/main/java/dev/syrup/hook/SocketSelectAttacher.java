@@ -5,7 +5,6 @@ import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Sockets;
-import dev.syrup.deploy.PinLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +16,7 @@ import java.util.Map;
  * socket-select: the application's SO_REUSEPORT sockets, taken from its process, fill the
  * policy's REUSEPORT_SOCKARRAY; the namespace's root dispatcher is attached to the group.
  */
-public final class SocketSelectAttacher extends HookAttacher<SocketSelectTarget> {
+public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarget> {
     private static final String SOCKETS_MAP = "syrup_socks";
 
     private final Path dispatcherObject;

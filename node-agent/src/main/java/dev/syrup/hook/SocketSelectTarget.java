@@ -1,5 +1,6 @@
 package dev.syrup.hook;
 
+import dev.syrup.policy.Hook;
 import java.util.Objects;
 
 /**

@@ -1,8 +1,11 @@
 package dev.syrup.hook;
 
-/** What a target needs is not there: no application sockets on the port, no such interface. */
-public class TargetUnavailableException extends IllegalStateException {
-    public TargetUnavailableException(String message) { super(message); }
+import dev.syrup.error.ErrorKind;
+import dev.syrup.error.DomainException;
 
-    public TargetUnavailableException(String message, Throwable cause) { super(message, cause); }
+/** What a target needs is not there: no application sockets on the port, no such interface. */
+public class TargetUnavailableException extends DomainException {
+    public TargetUnavailableException(String message) { super(ErrorKind.UNAVAILABLE, message); }
+
+    public TargetUnavailableException(String message, Throwable cause) { super(ErrorKind.UNAVAILABLE, message, cause); }
 }

@@ -1,5 +1,7 @@
 package dev.syrup.hook;
 
+import dev.syrup.policy.Hook;
+import dev.syrup.error.DomainException;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,10 +20,10 @@ public record ThreadTarget(CgroupRef cgroup, List<Integer> cpus, boolean registe
         Objects.requireNonNull(cgroup, "cgroup");
         cpus = List.copyOf(cpus);
         if (cpus.isEmpty()) {
-            throw new IllegalArgumentException("a thread target needs at least one CPU");
+            throw DomainException.invalid("a thread target needs at least one CPU");
         }
         if (cpus.stream().distinct().count() != cpus.size()) {
-            throw new IllegalArgumentException("CPU list " + cpus + " has duplicates");
+            throw DomainException.invalid("CPU list " + cpus + " has duplicates");
         }
     }
 
@@ -34,4 +36,7 @@ public record ThreadTarget(CgroupRef cgroup, List<Integer> cpus, boolean registe
     /** One thread policy per cgroup. */
     @Override
     public String claim() { return "thread/" + cgroup.id(); }
+
+    @Override
+    public String claimDescription() { return "the threads of cgroup " + cgroup; }
 }

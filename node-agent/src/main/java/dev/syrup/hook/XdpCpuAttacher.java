@@ -1,12 +1,12 @@
 package dev.syrup.hook;
 
+import dev.syrup.error.DomainException;
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfException;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Netns;
-import dev.syrup.deploy.PinLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ import java.util.Map;
  * CPUMAP entry counts what every CPU really processed. The interface's root dispatcher is
  * attached through a pinned XDP link.
  */
-public final class XdpCpuAttacher extends HookAttacher<XdpCpuTarget> {
+public final class XdpCpuAttacher extends NetworkAttacher<XdpCpuTarget> {
     private static final String CPUMAP = "syrup_cpumap";
     private static final String ON_CPU_MAP = "syrup_on_cpu";
     private static final String ON_CPU_PROGRAM = "syrup_xdp_on_cpu";
@@ -41,7 +41,7 @@ public final class XdpCpuAttacher extends HookAttacher<XdpCpuTarget> {
         int possible = Bpf.possibleCpuCount();
         for (int cpu : cpus) {
             if (cpu < 0 || cpu >= possible) {
-                throw new IllegalArgumentException("CPU " + cpu + " does not exist (this machine has CPUs 0-"
+                throw DomainException.invalid("CPU " + cpu + " does not exist (this machine has CPUs 0-"
                         + (possible - 1) + ")");
             }
         }

@@ -1,5 +1,7 @@
 package dev.syrup.hook;
 
+import dev.syrup.policy.Hook;
+import dev.syrup.error.DomainException;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +18,7 @@ public record XdpCpuTarget(NetnsRef netns, String iface, Protocol protocol, int 
         HookTarget.checkPort(port);
         cpus = List.copyOf(cpus);
         if (cpus.stream().distinct().count() != cpus.size()) {
-            throw new IllegalArgumentException("CPU list " + cpus + " has duplicates");
+            throw DomainException.invalid("CPU list " + cpus + " has duplicates");
         }
     }
 

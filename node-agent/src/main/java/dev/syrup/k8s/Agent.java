@@ -1,5 +1,6 @@
 package dev.syrup.k8s;
 
+import dev.syrup.error.DomainException;
 import dev.syrup.daemon.Syrupd;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +31,7 @@ public final class Agent implements AutoCloseable {
 
     public static Agent start(AgentOptions o) throws IOException {
         if (o.nodeName() == null || o.nodeName().isBlank()) {
-            throw new IllegalArgumentException("the agent needs its node's name: --node-name or $NODE_NAME");
+            throw DomainException.invalid("the agent needs its node's name: --node-name or $NODE_NAME");
         }
         Syrupd.Node node = Syrupd.prepare(o.daemon());
         CgroupLocator cgroups = o.cgroupRoot() != null ? new CgroupLocator(o.cgroupRoot()) : CgroupLocator.ofHost();

@@ -1,8 +1,8 @@
 package dev.syrup.k8s;
 
-import dev.syrup.bpf.BpfMap;
+import dev.syrup.error.DomainException;
 import dev.syrup.crds.v1alpha1.MapEntries;
-import dev.syrup.deploy.Deployer;
+import dev.syrup.node.DeploymentService;
 import java.math.BigInteger;
 import java.util.HexFormat;
 import java.util.List;
@@ -15,34 +15,42 @@ import java.util.List;
 final class InitialMaps {
     private InitialMaps() {}
 
-    static void apply(Deployer deployer, String id, List<MapEntries> maps) {
+    static void apply(DeploymentService deployments, String id, List<MapEntries> maps) {
         if (maps == null) {
             return;
         }
         for (MapEntries m : maps) {
-            try (BpfMap map = deployer.openMap(id, m.getMap())) {
-                int keySize = map.info().keySize();
-                int valueSize = map.info().valueSize();
-                for (MapEntries.MapEntry e : m.getEntries()) {
-                    byte[] key = encode(e.getKey(), keySize, m.getMap() + " key");
-                    byte[] one = encode(e.getValue(), valueSize, m.getMap() + " value");
-                    map.update(key, map.isPerCpu() ? perCpu(one, map.valueBytes(), valueSize) : one);
-                }
+            DeploymentService.MapShape shape = deployments.mapShape(id, m.getMap());
+            for (MapEntries.MapEntry e : m.getEntries()) {
+                byte[] key = encode(e.getKey(), shape.keySize(), m.getMap() + " key");
+                byte[] one = encode(e.getValue(), shape.valueSize(), m.getMap() + " value");
+                deployments.mapUpdate(id, m.getMap(), key,
+                        shape.perCpu() ? perCpu(one, shape.valueBytes(), shape.valueSize()) : one);
             }
         }
     }
 
     static byte[] encode(String text, int size, String what) {
+        try {
+            return encodeNumber(text, size, what);
+        } catch (NumberFormatException e) {
+            throw DomainException.invalid(what + " " + text + " is neither a decimal number nor 0x hex bytes");
+        } catch (IllegalArgumentException e) {
+            throw DomainException.invalid(what + " " + text + " is not hex: " + e.getMessage());
+        }
+    }
+
+    private static byte[] encodeNumber(String text, int size, String what) {
         if (text.startsWith("0x")) {
             byte[] b = HexFormat.of().parseHex(text.substring(2));
             if (b.length != size) {
-                throw new IllegalArgumentException(what + " " + text + " has " + b.length + " bytes; the map's are " + size);
+                throw DomainException.invalid(what + " " + text + " has " + b.length + " bytes; the map's are " + size);
             }
             return b;
         }
         BigInteger v = new BigInteger(text);
         if (v.signum() < 0 || v.bitLength() > 8 * size) {
-            throw new IllegalArgumentException(what + " " + text + " does not fit in " + size + " bytes");
+            throw DomainException.invalid(what + " " + text + " does not fit in " + size + " bytes");
         }
         byte[] out = new byte[size];
         byte[] big = v.toByteArray(); // big-endian, maybe with a leading zero byte

@@ -18,7 +18,7 @@ import java.util.Objects;
  * patch, only when it changed) and the agent's finalizer (merge patch of the finalizers, guarded by
  * the object's resourceVersion so a concurrent change is never overwritten).
  */
-final class NodePolicyStatusWriter {
+final class NodePolicyStatusWriter implements NodeObjectReconciler.StatusWriter {
     private final KubernetesClient client;
     private final ObjectMapper json;
 
@@ -28,7 +28,8 @@ final class NodePolicyStatusWriter {
     }
 
     /** Patches status unless the object already has it; true if it wrote. */
-    boolean write(SchedulingPolicyNode obj, SchedulingPolicyNodeStatus status) {
+    @Override
+    public boolean write(SchedulingPolicyNode obj, SchedulingPolicyNodeStatus status) {
         JsonNode wanted = json.valueToTree(status);
         if (obj.getStatus() != null && wanted.equals(json.valueToTree(obj.getStatus()))) {
             return false;
@@ -53,13 +54,15 @@ final class NodePolicyStatusWriter {
                 && obj.getMetadata().getFinalizers().contains(SyrupLabels.AGENT_FINALIZER);
     }
 
-    void addFinalizer(SchedulingPolicyNode obj) {
+    @Override
+    public void addFinalizer(SchedulingPolicyNode obj) {
         List<String> f = new ArrayList<>(Objects.requireNonNullElse(obj.getMetadata().getFinalizers(), List.of()));
         f.add(SyrupLabels.AGENT_FINALIZER);
         patchFinalizers(obj, f);
     }
 
-    void removeFinalizer(SchedulingPolicyNode obj) {
+    @Override
+    public void removeFinalizer(SchedulingPolicyNode obj) {
         List<String> f = new ArrayList<>(Objects.requireNonNullElse(obj.getMetadata().getFinalizers(), List.of()));
         f.removeIf(SyrupLabels.AGENT_FINALIZER::equals);
         patchFinalizers(obj, f);

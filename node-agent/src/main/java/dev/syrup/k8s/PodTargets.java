@@ -6,7 +6,7 @@ import dev.syrup.crds.v1alpha1.TransportProtocol;
 import dev.syrup.bpf.Affinity;
 import dev.syrup.bpf.BpfException;
 import dev.syrup.hook.CgroupRef;
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.Protocol;
 import dev.syrup.hook.ReuseportSockets;

@@ -1,10 +1,11 @@
 package dev.syrup.deploy;
 
+import dev.syrup.bpf.Bpffs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.syrup.hook.Hook;
+import dev.syrup.policy.Hook;
 import dev.syrup.policy.CompileException;
 import dev.syrup.policy.PolicySource;
 import dev.syrup.policy.VerificationException;

@@ -1,5 +1,6 @@
 package dev.syrup.deploy;
 
+import dev.syrup.bpf.Bpffs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.syrup.deploy;
 
+import dev.syrup.bpf.Bpffs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -86,7 +87,7 @@ class RejectedPolicyTest {
     @Test
     void secondClaimOnAPortIsRefused() {
         assertThatThrownBy(() -> agent.deployer.deploy(TestAgent.example("random.c"), List.of(target(PORT))))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(PortConflictException.class)
                 .hasMessageContaining("already claimed by deployment " + running.id());
         assertRunningPolicyStillSteers();
     }

@@ -1,5 +1,7 @@
 package dev.syrup.deploy;
 
+import dev.syrup.hook.PinLayout;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.Netns;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;

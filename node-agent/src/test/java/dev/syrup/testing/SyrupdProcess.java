@@ -1,6 +1,6 @@
 package dev.syrup.testing;
 
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,9 +21,16 @@ public final class SyrupdProcess implements AutoCloseable {
     public final Path socket = dir.resolve("syrupd.sock");
     public final Path pinRoot = Path.of("/sys/fs/bpf/syrup-e2e-" + UUID.randomUUID().toString().substring(0, 8));
     public final Path log = dir.resolve("syrupd.log");
+    private final List<String> jvmOptions;
     private Process process;
 
     public SyrupdProcess() {
+        this(List.of());
+    }
+
+    /** A syrupd whose JVM gets jvmOptions, e.g. -Dsyrup.compile.timeoutSeconds=20. */
+    public SyrupdProcess(List<String> jvmOptions) {
+        this.jvmOptions = List.copyOf(jvmOptions);
         // Other users' clients must reach the socket (syrupd decides what they may do).
         dir.toFile().setExecutable(true, false);
         dir.toFile().setReadable(true, false);
@@ -33,10 +40,11 @@ public final class SyrupdProcess implements AutoCloseable {
     public void start() {
         try {
             Files.deleteIfExists(socket);
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "dev.syrup.cli.Syrup", "daemon",
+            List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.syrup.cli.Syrup", "daemon",
                     "--socket", socket.toString(), "--pin-root", pinRoot.toString(),
-                    "--state-dir", dir.resolve("state").toString(), "--cache-dir", CACHE.toString());
+                    "--state-dir", dir.resolve("state").toString(), "--cache-dir", CACHE.toString()));
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
@@ -63,6 +71,9 @@ public final class SyrupdProcess implements AutoCloseable {
             return false;
         }
     }
+
+    /** The running syrupd's process id. */
+    public long pid() { return process.pid(); }
 
     /** kill stops syrupd the hard way, as a crash would. */
     public void kill() { kill(process); }

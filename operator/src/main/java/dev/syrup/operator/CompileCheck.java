@@ -2,8 +2,11 @@ package dev.syrup.operator;
 
 import dev.syrup.crds.v1alpha1.HookType;
 import dev.syrup.crds.v1alpha1.PolicyHook;
-import dev.syrup.hook.Hook;
+import dev.syrup.crds.v1alpha1.PolicyReasons;
+import dev.syrup.error.DomainException;
+import dev.syrup.policy.Hook;
 import dev.syrup.policy.CompileException;
+import dev.syrup.policy.CompilerUnavailableException;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.PolicyForbiddenException;
@@ -28,9 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class CompileCheck {
-    public static final String COMPILE_FAILED = "CompileFailed";
-    public static final String COMPILER_UNAVAILABLE = "CompilerUnavailable";
-    public static final String POLICY_FORBIDDEN = "PolicyForbidden";
+    public static final String COMPILE_FAILED = PolicyReasons.COMPILE_FAILED;
+    public static final String COMPILER_UNAVAILABLE = PolicyReasons.COMPILER_UNAVAILABLE;
+    public static final String POLICY_FORBIDDEN = PolicyReasons.POLICY_FORBIDDEN;
     private static final Logger LOG = Logger.getLogger(CompileCheck.class);
     private static final int MAX_REMEMBERED = 1024;
     private static final int MAX_MESSAGE = 4000;
@@ -73,7 +76,7 @@ public class CompileCheck {
     static Optional<Hook> agentHook(HookType type) {
         try {
             return Optional.of(Hook.fromCliName(type.cliName()));
-        } catch (IllegalArgumentException e) {
+        } catch (DomainException e) {
             return Optional.empty();
         }
     }
@@ -99,7 +102,7 @@ public class CompileCheck {
             compiler().compile(source.toPolicySource(), hook);
             return new Outcome(true, null, null);
         } catch (CompileException e) {
-            boolean toolchain = e.diagnostics().isEmpty() && e.getMessage().contains("not found");
+            boolean toolchain = e instanceof CompilerUnavailableException;
             failures.increment();
             LOG.infof("compile check of %s at %s failed: %s", source.name(), hook, firstLine(e.getMessage()));
             String message = "at " + hook.cliName() + ": " + e.getMessage();

@@ -1,7 +1,7 @@
 package dev.syrup.bench.demo;
 
 import dev.syrup.bench.load.LoadGenerator;
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

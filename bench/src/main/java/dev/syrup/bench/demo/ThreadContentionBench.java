@@ -4,7 +4,7 @@ import dev.syrup.api.DeploymentView;
 import dev.syrup.api.HookSpec;
 import dev.syrup.bench.load.LoadGenerator;
 import dev.syrup.client.SyrupClient;
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.hook.thread.Cgroups;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package dev.syrup.hook.thread;
 
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.PinLayout;
 import dev.syrup.hook.ThreadTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;

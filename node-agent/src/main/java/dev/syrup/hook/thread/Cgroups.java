@@ -1,5 +1,6 @@
 package dev.syrup.hook.thread;
 
+import dev.syrup.error.DomainException;
 import dev.syrup.hook.CgroupRef;
 import dev.syrup.hook.TargetUnavailableException;
 import java.io.IOException;
@@ -71,7 +72,7 @@ public final class Cgroups {
         Path root = v2Mount();
         Path p = Path.of(path).normalize();
         if (!p.isAbsolute()) {
-            throw new IllegalArgumentException("cgroup " + path + " must be an absolute path");
+            throw DomainException.invalid("cgroup " + path + " must be an absolute path");
         }
         Path dir = p.startsWith(root) ? p : root.resolve(root.getRoot().relativize(p));
         String rel = "/" + root.relativize(dir);

@@ -2,9 +2,8 @@ package dev.syrup.hook.thread;
 
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.PinLayout;
 import dev.syrup.hook.ThreadTarget;
-import dev.syrup.policy.Sdk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,8 +41,9 @@ public final class SchedExtBackend implements ThreadBackend {
     private SchedExtScheduler scheduler;
     private ScheduledExecutorService rescan;
 
-    public SchedExtBackend(Sdk sdk, PinLayout layout, Consumer<String> log) {
-        this.objectFile = sdk.schedulerObject();
+    /** objectFile: the prebuilt scheduler (native/bpf/scx_syrup.bpf.c). */
+    public SchedExtBackend(Path objectFile, PinLayout layout, Consumer<String> log) {
+        this.objectFile = objectFile;
         this.cpuMap = ThreadAttacher.cpuMapPin(layout);
         this.log = log;
     }

@@ -6,7 +6,7 @@ import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.StructOps;
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ public final class SchedExtScheduler implements AutoCloseable {
         if (!state.equals("disabled"))
             throw new SchedExtException("another sched_ext scheduler is loaded (" + loadedOps() + ", state " + state
                     + "): only one can run per node");
-        BpfObject obj = BpfObject.open(objectFile, null);
+        BpfObject obj = BpfObject.open(objectFile);
         try {
             boolean reuse = Files.exists(decisionsPin);
             if (reuse) {

@@ -1,11 +1,14 @@
 package dev.syrup.hook.thread;
 
+import dev.syrup.error.DomainException;
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
-import dev.syrup.deploy.Bpffs;
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.bpf.Bpffs;
+import dev.syrup.hook.PinLayout;
+import dev.syrup.hook.Attacher;
+import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.Executors;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.ThreadTarget;
@@ -31,7 +34,7 @@ import java.util.Map;
  * ROOT/threads/thread_cpu   tid -> CPU of every thread deployment (one map for the node)
  * </pre>
  */
-public final class ThreadAttacher {
+public final class ThreadAttacher implements Attacher<ThreadTarget> {
     /** The tracepoint programs of the wrapper. */
     public static final List<String> PROGRAMS = List.of(
             "syrup_thread_switch", "syrup_thread_wakeup", "syrup_thread_wakeup_new", "syrup_thread_exit");
@@ -39,37 +42,42 @@ public final class ThreadAttacher {
     public static final String TIDS_MAP = "syrup_thread_tids";
     public static final String EVENTS_MAP = "syrup_thread_events";
     public static final String CPU_MAP = "syrup_thread_cpu";
-    public static final String STATS_MAP = "syrup_stats";
     /** Pin names in the target directory. */
     public static final String FILTER_PIN = "filter";
     public static final String TIDS_PIN = "tids";
     public static final String EVENTS_PIN = "events";
-    public static final String STATS_PIN = "stats";
     static final String PROG_PIN = "prog";
 
     private final PinLayout layout;
+    private final ThreadBackend backend;
 
-    public ThreadAttacher(PinLayout layout) { this.layout = layout; }
+    /** backend enforces the decisions of the programs this attaches. */
+    public ThreadAttacher(PinLayout layout, ThreadBackend backend) {
+        this.layout = layout;
+        this.backend = backend;
+    }
 
     /** Where the node-wide tid -> CPU map is pinned. */
     public static Path cpuMapPin(PinLayout layout) { return layout.root().resolve("threads").resolve("thread_cpu"); }
 
+    @Override
     public Executors resolve(ThreadTarget target) {
         int possible = Bpf.possibleCpuCount();
         for (int cpu : target.cpus()) {
             if (cpu < 0 || cpu >= possible) {
-                throw new IllegalArgumentException("CPU " + cpu + " does not exist (this machine has CPUs 0-"
+                throw DomainException.invalid("CPU " + cpu + " does not exist (this machine has CPUs 0-"
                         + (possible - 1) + ")");
             }
         }
         if (target.cpus().size() > HookConfig.MAX_EXECUTORS) {
-            throw new IllegalArgumentException(target.cpus().size() + " CPUs; at most " + HookConfig.MAX_EXECUTORS
+            throw DomainException.invalid(target.cpus().size() + " CPUs; at most " + HookConfig.MAX_EXECUTORS
                     + " are supported");
         }
         return Executors.ofCpus(target.cpus());
     }
 
-    public HookConfig config(ThreadTarget target) {
+    @Override
+    public HookConfig config(ThreadTarget target, Executors executors) {
         return new HookConfig(target.hook(), target.cpus().size(), target.cpus());
     }
 
@@ -77,13 +85,15 @@ public final class ThreadAttacher {
      * Maps a program loaded for target must share, by object map name: the node-wide tid -> CPU map
      * (once it exists) and, for a replacement, the running program's maps.
      */
-    public Map<String, Path> sharedMaps(Path targetDir, boolean replacing) {
+    @Override
+    public Map<String, Path> sharedMaps(String id, ThreadTarget target, boolean replacing) {
+        Path targetDir = layout.target(id, target);
         Map<String, Path> maps = new LinkedHashMap<>();
         if (Files.exists(cpuMapPin(layout))) {
             maps.put(CPU_MAP, cpuMapPin(layout));
         }
         if (replacing) {
-            maps.put(STATS_MAP, targetDir.resolve(STATS_PIN));
+            maps.put(DecisionStats.MAP, targetDir.resolve(DecisionStats.PIN));
             maps.put(FILTER_MAP, targetDir.resolve(FILTER_PIN));
             maps.put(TIDS_MAP, targetDir.resolve(TIDS_PIN));
             maps.put(EVENTS_MAP, targetDir.resolve(EVENTS_PIN));
@@ -91,14 +101,19 @@ public final class ThreadAttacher {
         return maps;
     }
 
-    /** attach makes policy schedule target's threads. On failure nothing of it stays attached. */
-    public void attach(BpfObject policy, ThreadTarget target, Path targetDir) {
+    /**
+     * attach makes policy schedule target's threads and starts the backend on its decisions. On
+     * failure nothing of it stays attached.
+     */
+    @Override
+    public void attach(String id, ThreadTarget target, BpfObject policy, Executors executors) {
+        Path targetDir = layout.target(id, target);
         Bpffs.mkdirs(targetDir);
         try {
             try (BpfMap filter = policy.map(FILTER_MAP)) {
                 filter.update(BpfMap.u32(0), filter(target, target.registeredOnly()));
             }
-            pinMap(policy, STATS_MAP, targetDir.resolve(STATS_PIN));
+            pinMap(policy, DecisionStats.MAP, targetDir.resolve(DecisionStats.PIN));
             pinMap(policy, FILTER_MAP, targetDir.resolve(FILTER_PIN));
             pinMap(policy, TIDS_MAP, targetDir.resolve(TIDS_PIN));
             pinMap(policy, EVENTS_MAP, targetDir.resolve(EVENTS_PIN));
@@ -116,7 +131,13 @@ public final class ThreadAttacher {
                 }
             }
         } catch (RuntimeException e) {
-            detach(targetDir);
+            unpin(targetDir);
+            throw e;
+        }
+        try {
+            backend.start(id, target, targetDir);
+        } catch (RuntimeException e) {
+            detach(id, target);
             throw e;
         }
     }
@@ -125,7 +146,9 @@ public final class ThreadAttacher {
      * swap attaches a replacement's programs and then unpins the running ones' links: for a moment
      * both run (on the same maps), and no event goes unhandled.
      */
-    public void swap(BpfObject policy, Path targetDir) {
+    @Override
+    public void swap(String id, ThreadTarget target, BpfObject policy) {
+        Path targetDir = layout.target(id, target);
         for (String p : PROGRAMS) {
             try (Fd link = policy.attach(p)) {
                 Bpffs.replacePin(link, targetDir.resolve(linkPin(p)));
@@ -136,16 +159,37 @@ public final class ThreadAttacher {
         }
     }
 
-    /** detach unpins the links (which detaches the programs) and every map of the target. */
-    public void detach(Path targetDir) {
+    /**
+     * detach unpins the links (which detaches the programs) and every map of the target, then has the
+     * backend put the threads back: after the programs are gone, so no decision comes after the restore.
+     */
+    @Override
+    public void detach(String id, ThreadTarget target) {
+        unpin(layout.target(id, target));
+        backend.stop(id);
+    }
+
+    @Override
+    public void adopt(String id, ThreadTarget target) {
+        backend.adopt(id, target, layout.target(id, target));
+    }
+
+    @Override
+    public void discard(String id, ThreadTarget target) {
+        unpin(layout.target(id, target));
+        backend.discard(id);
+    }
+
+    private static void unpin(Path targetDir) {
         for (String p : PROGRAMS) {
             Bpffs.removeTree(targetDir.resolve(linkPin(p)));
         }
         Bpffs.removeTree(targetDir);
     }
 
-    /** Whether everything a running thread target needs is pinned. */
-    public static boolean complete(Path targetDir) {
+    @Override
+    public boolean complete(String id, ThreadTarget target) {
+        Path targetDir = layout.target(id, target);
         return Files.exists(targetDir.resolve(PROG_PIN)) && Files.exists(targetDir.resolve(EVENTS_PIN))
                 && PROGRAMS.stream().allMatch(p -> Files.exists(targetDir.resolve(linkPin(p))));
     }
@@ -171,7 +215,7 @@ public final class ThreadAttacher {
             } catch (dev.syrup.bpf.BpfException e) {
                 added.forEach(tid -> tids.delete(BpfMap.u32(tid)));
                 if (e.errno() == E2BIG) {
-                    throw new IllegalArgumentException("a deployment has at most " + MAX_REGISTERED + " registered threads");
+                    throw DomainException.invalid("a deployment has at most " + MAX_REGISTERED + " registered threads");
                 }
                 throw e;
             }

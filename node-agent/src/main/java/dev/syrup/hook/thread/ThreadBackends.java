@@ -1,7 +1,7 @@
 package dev.syrup.hook.thread;
 
-import dev.syrup.deploy.PinLayout;
-import dev.syrup.policy.Sdk;
+import dev.syrup.error.DomainException;
+import dev.syrup.hook.PinLayout;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -13,19 +13,20 @@ public final class ThreadBackends {
     private ThreadBackends() {}
 
     /**
-     * detect returns the backend to use. stateDir keeps what the affinity backend must remember
-     * across restarts (the threads it moved and their original CPUs).
+     * detect returns the backend to use. schedulerObject is the prebuilt sched_ext scheduler (used
+     * where the kernel has sched_ext); stateDir keeps what the affinity backend must remember across
+     * restarts (the threads it moved and their original CPUs).
      */
-    public static ThreadBackend detect(Sdk sdk, PinLayout layout, Path stateDir, Consumer<String> log) {
+    public static ThreadBackend detect(Path schedulerObject, PinLayout layout, Path stateDir, Consumer<String> log) {
         String forced = System.getProperty(PROPERTY, "");
         boolean schedExt = forced.isEmpty() ? SchedExtBackend.kernelSupports() : forced.equals(SchedExtBackend.NAME);
         if (!forced.isEmpty() && !forced.equals(SchedExtBackend.NAME) && !forced.equals(AffinityBackend.NAME)) {
-            throw new IllegalArgumentException(PROPERTY + " must be " + SchedExtBackend.NAME + " or "
+            throw DomainException.invalid(PROPERTY + " must be " + SchedExtBackend.NAME + " or "
                     + AffinityBackend.NAME + ", not '" + forced + "'");
         }
         if (schedExt) {
             log.accept("thread policies use sched_ext (the kernel has it)");
-            return new SchedExtBackend(sdk, layout, log);
+            return new SchedExtBackend(schedulerObject, layout, log);
         }
         return new AffinityBackend(layout, stateDir, log);
     }

@@ -3,7 +3,7 @@ package dev.syrup.hook.thread;
 import dev.syrup.bpf.Netns;
 import dev.syrup.bpf.Sched;
 import dev.syrup.deploy.Deployer;
-import dev.syrup.deploy.PinLayout;
+import dev.syrup.hook.PinLayout;
 import dev.syrup.hook.ThreadTarget;
 import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
@@ -32,7 +32,7 @@ public final class SchedExtGuestAgent {
         Path cache = Path.of(args.length > 0 ? args[0] : "/tmp/syrup-cache");
         Sdk sdk = Sdk.extract(cache);
         PinLayout layout = new PinLayout(PinLayout.DEFAULT_ROOT);
-        ThreadBackend backend = ThreadBackends.detect(sdk, layout, cache.resolve("threads"), m -> {});
+        ThreadBackend backend = ThreadBackends.detect(sdk.schedulerObject(), layout, cache.resolve("threads"), m -> {});
         Deployer deployer = new Deployer(layout, new PolicyCompiler(sdk, new ObjectCache(cache.resolve("objects"))),
                 sdk, Netns.XDP_MODE_AUTO, backend);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));

@@ -1,6 +1,6 @@
 package dev.syrup.testing.k8s;
 
-import dev.syrup.deploy.Bpffs;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.testing.SyrupdProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;

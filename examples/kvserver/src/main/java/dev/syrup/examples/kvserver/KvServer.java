@@ -106,7 +106,7 @@ public final class KvServer implements Callable<Integer> {
         }
         MappedMap map;
         try {
-            map = syrup.mapMemory(d.id(), WorkerState.MAP);
+            map = MappedMap.open(syrup.mapPin(d.id(), WorkerState.MAP));
         } catch (SyrupException e) {
             if (!ErrorInfo.NOT_FOUND.equals(e.kind())) {
                 throw e;

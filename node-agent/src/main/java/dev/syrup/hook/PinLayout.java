@@ -1,0 +1,30 @@
+package dev.syrup.hook;
+
+import java.nio.file.Path;
+
+/**
+ * Where things live in bpffs:
+ * <pre>
+ * ROOT/deployments/ID/MAP                  maps the policy declares (shared by its hooks and the application)
+ * ROOT/deployments/ID/TARGET/prog|stats|.. one directory per hook target
+ * ROOT/dispatchers/netns-INO/socket-select root dispatcher of a network namespace
+ * ROOT/dispatchers/netns-INO/xdp-IFACE     root dispatcher of an interface
+ * </pre>
+ */
+public record PinLayout(Path root) {
+    public static final Path DEFAULT_ROOT = Path.of("/sys/fs/bpf/syrup");
+
+    public Path deployments() { return root.resolve("deployments"); }
+
+    public Path deployment(String id) { return deployments().resolve(id); }
+
+    public Path target(String id, HookTarget target) { return deployment(id).resolve(target.key()); }
+
+    public Path socketSelectDispatcher(NetnsRef netns) { return netnsDir(netns).resolve("socket-select"); }
+
+    public Path xdpDispatcher(NetnsRef netns, String iface) { return netnsDir(netns).resolve("xdp-" + iface); }
+
+    private Path netnsDir(NetnsRef netns) {
+        return root.resolve("dispatchers").resolve("netns-" + netns.inode());
+    }
+}

@@ -1,0 +1,111 @@
+package dev.syrup.node;
+
+import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.Fd;
+import dev.syrup.bpf.Bpffs;
+import dev.syrup.deploy.Deployer;
+import dev.syrup.deploy.Deployment;
+import dev.syrup.hook.PinLayout;
+import dev.syrup.deploy.PortConflictException;
+import dev.syrup.hook.Dispatcher;
+import dev.syrup.hook.HookTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * At start-up, makes the node's records and the kernel's pinned state agree: deployments with both
+ * are adopted (their programs never stopped); a record whose pins are gone is dropped; pins without
+ * a record are unpinned, and dispatcher routes to programs of no deployment are removed.
+ */
+final class StartupRepair {
+    private final Deployer deployer;
+    private final RecordStore records;
+    private final PinLayout layout;
+
+    StartupRepair(Deployer deployer, RecordStore records, PinLayout layout) {
+        this.deployer = deployer;
+        this.records = records;
+        this.layout = layout;
+    }
+
+    /** repair adopts what it can into adopted (by deployment id) and returns what it repaired. */
+    List<String> repair(Map<String, DeploymentRecord> adopted) {
+        List<String> repaired = new ArrayList<>();
+        for (DeploymentRecord r : records.loadAll(repaired)) {
+            Deployment d = r.toDeployment();
+            if (!deployer.complete(d)) {
+                deployer.discard(d);
+                records.delete(d.id());
+                repaired.add("deployment " + d.id() + " had a record but not all of its pins: removed");
+                continue;
+            }
+            try {
+                deployer.adopt(d);
+                adopted.put(d.id(), r);
+            } catch (PortConflictException e) {
+                deployer.discard(d);
+                records.delete(d.id());
+                repaired.add("deployment " + d.id() + " claimed a port another deployment holds: removed ("
+                        + e.getMessage() + ")");
+            }
+        }
+        for (Path dir : Bpffs.list(layout.deployments())) {
+            String id = dir.getFileName().toString();
+            if (!adopted.containsKey(id)) {
+                Bpffs.removeTree(dir);
+                repaired.add("pins of deployment " + id + " had no record: unpinned");
+            }
+        }
+        deployer.threadBackend().ifPresent(b -> {
+            for (String id : b.recorded()) {
+                if (!adopted.containsKey(id)) {
+                    b.discard(id);
+                    repaired.add("threads moved by deployment " + id + ", which is gone: put back on their CPUs");
+                }
+            }
+        });
+        sweepDispatchers(repaired);
+        return repaired;
+    }
+
+    /** Routes to programs that no adopted deployment pins are stale; dispatchers left empty go. */
+    private void sweepDispatchers(List<String> repaired) {
+        Set<Integer> live = new HashSet<>();
+        for (Deployment d : deployer.list()) {
+            for (HookTarget t : d.targets()) {
+                try (Fd prog = Bpf.open(layout.target(d.id(), t).resolve("prog"))) {
+                    live.add(Bpf.programInfo(prog).id());
+                }
+            }
+        }
+        for (Path netns : Bpffs.list(layout.root().resolve("dispatchers"))) {
+            for (Path dir : Bpffs.list(netns)) {
+                if (!Files.exists(dir.resolve("prog"))) {
+                    Bpffs.removeTree(dir);
+                    continue;
+                }
+                try (Dispatcher dispatcher = Dispatcher.open(dir)) {
+                    dispatcher.routes().forEach((port, progId) -> {
+                        if (!live.contains(progId)) {
+                            dispatcher.unroute(port);
+                            repaired.add("dispatcher " + layout.root().relativize(dir) + ": stale route for port "
+                                    + port + " removed");
+                        }
+                    });
+                    if (!dispatcher.hasRoutes()) {
+                        dispatcher.detachLink();
+                        dispatcher.unpin();
+                    }
+                }
+            }
+            if (Bpffs.list(netns).isEmpty()) {
+                Bpffs.removeTree(netns);
+            }
+        }
+    }
+}

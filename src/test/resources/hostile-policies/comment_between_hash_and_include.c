@@ -1,0 +1,4 @@
+// expect: forbidden 3 #include "/tmp/syrup-hostile-canary/secret"
+#include "syrup.h"
+# /* a comment between the hash and the name */ include "/tmp/syrup-hostile-canary/secret"
+uint32_t schedule(void *pkt_start, void *pkt_end) { return 0; }
