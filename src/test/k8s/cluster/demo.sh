@@ -39,7 +39,7 @@ import socket
 counts = [0] * 4
 socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(8)]
 for i in range(400):
-    s = socks[i % 8]; s.settimeout(2)
+    s = socks[i % 8]; s.settimeout(10)
     s.sendto(b'hi', ('$ip', $1)); counts[int(s.recv(64).split()[1])] += 1
 print(counts)"
 }
