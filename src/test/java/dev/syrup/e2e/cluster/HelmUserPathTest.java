@@ -135,7 +135,7 @@ class HelmUserPathTest {
         cluster.helm("uninstall", "syrup", "-n", SYSTEM, "--wait", "--timeout", "3m");
         await("the chart's pods gone", () -> cluster.kubectl("-n", SYSTEM, "get", "pods", "-o", "name").isBlank());
         assertThat(leftInBpffs()).as("pins under /sys/fs/bpf/syrup").isEmpty();
-        assertThat(records()).as("deployment records in /run/syrup-agent/state").isEmpty();
+        assertThat(records()).as("deployment records and thread state in /run/syrup-agent/state").isEmpty();
         assertThat(xdpPrograms()).as("XDP programs on the node").isEmpty();
         for (String p : serverPods()) {
             long[] linux = UdpProbe.counts(podIp(p), 9000, 400);
@@ -294,13 +294,14 @@ class HelmUserPathTest {
         }
     }
 
+    /** Files in the agent's state directory: records under deployments/, the thread backend's under threads/. */
     private static List<String> records() throws IOException {
         Path dir = Path.of("/run/syrup-agent/state");
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (var files = Files.list(dir)) {
-            return files.map(Path::toString).toList();
+        try (var files = Files.walk(dir)) {
+            return files.filter(p -> !Files.isDirectory(p)).map(Path::toString).toList();
         }
     }
 
