@@ -88,7 +88,10 @@ echo "$! lock-holder" >> "$D/pids"
 
 # ------------------------------------------------------------------ network
 t=$SECONDS
-ip link add "$BRIDGE" type bridge
+# A fixed (locally administered) address: a bridge without one takes the lowest of its ports', so a
+# pod's veth joining or leaving (an agent pod restarting) changed the node's address on the pod network
+# and pods' replies to the node went to the old one until their neighbour entry expired: datagrams lost.
+ip link add "$BRIDGE" address 02:53:79:72:75:70 type bridge
 ip addr add "$NODE_IP/${POD_CIDR#*/}" dev "$BRIDGE"
 ip link set "$BRIDGE" up
 # Pods reach the node and each other; nothing they send is forwarded anywhere else, nor
