@@ -1,5 +1,6 @@
 # Syrup for Kubernetes: top-level entry points.
 #   make demo   the paper's GET/SCAN experiment: Linux's default vs policies, table and plot
+#   make demo-k8s  the same on Kubernetes: a local one-node cluster, the chart, the example policies
 #   make test   install what is missing, build native + Java, run every test
 #   make build  build without testing
 #   make images the chart's container images as archives in build/images (helm/images/README.md)
@@ -35,8 +36,9 @@ native: deps
 build: native
 	$(MVN) -q -DskipTests package
 
-# A real kube-apiserver, etcd, kube-controller-manager and kubectl for the Kubernetes tests,
-# built once from the Go module proxy and cached outside the tree (~8.5 min cold).
+# The Kubernetes binaries (control plane, kubelet, kube-proxy, kubectl), etcd and helm for the
+# Kubernetes tests and the local cluster, built once from the Go module proxy and cached outside
+# the tree (~10 min cold).
 k8s-binaries:
 	@src/test/k8s/build-binaries.sh >/dev/null
 
@@ -56,6 +58,18 @@ test: native bpffs k8s-binaries images
 crds:
 	$(MVN) -q -pl crds -am -DskipTests package
 	cp crds/target/crds/*.yml helm/syrup/crds/
+
+# The Kubernetes demo: a local one-node cluster (kubelet, containerd, CNI bridge; pods' traffic stays on
+# this machine), the chart installed with helm, the example server and policies, datagrams per socket
+# under Linux's default and the policies. The cluster stays up; demo-k8s-down (or Ctrl-C) tears it down.
+CHART_APP_VERSION = $(shell sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$$/\1/p' helm/syrup/Chart.yaml)
+.PHONY: demo-k8s demo-k8s-down
+demo-k8s: bpffs k8s-binaries images
+	@src/test/k8s/cluster/demo.sh build/images/syrup-agent-$(CHART_APP_VERSION).tar \
+	  build/images/syrup-operator-$(CHART_APP_VERSION).tar
+
+demo-k8s-down:
+	@src/test/k8s/cluster/down.sh
 
 clean:
 	$(MAKE) -C native clean

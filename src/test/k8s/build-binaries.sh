@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Builds a real kube-apiserver, kube-controller-manager, kubectl and etcd from
-# the Go module proxy, for tests that need a genuine Kubernetes API server
-# (fabric8 kube-api-test, smoke.sh). No container engine or release download
-# is needed: only Go and the module proxy.
+# Builds the Kubernetes binaries (kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubelet, kube-proxy, kubectl), etcd and the helm CLI from the
+# Go module proxy, for tests that need a genuine API server (fabric8
+# kube-api-test, smoke.sh) or a whole one-node cluster (cluster/up.sh). No
+# container engine or release download is needed: only Go and the module proxy.
 #
 #   src/test/k8s/build-binaries.sh [VERSION]     e.g. 1.34.4 or v1.34.4
 #
 # Output: ${SYRUP_K8S_CACHE:-$HOME/.cache/syrup/k8s}/<X.Y.Z>-linux-amd64/
-#           {kube-apiserver,kube-controller-manager,kubectl,etcd}
+#           {kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,
+#            kube-proxy,kubectl,etcd,helm}
 # which is the layout kube-api-test expects under $KUBE_API_TEST_DIR/k8s/, so
 # KUBE_API_TEST_DIR=$(dirname "$SYRUP_K8S_CACHE") works with the default cache.
 #
@@ -24,6 +26,8 @@ set -euo pipefail
 DEFAULT_VERSION=1.34.4
 # etcd release line recommended for Kubernetes 1.34 (3.6.x).
 ETCD_VERSION=${SYRUP_ETCD_VERSION:-3.6.16}
+# The helm CLI the chart's end-to-end test and make demo-k8s drive.
+HELM_VERSION=${SYRUP_HELM_VERSION:-3.22.0}
 
 VERSION=${1:-$DEFAULT_VERSION}
 VERSION=${VERSION#v}
@@ -42,13 +46,15 @@ CACHE=${SYRUP_K8S_CACHE:-$HOME/.cache/syrup/k8s}
 GO_CACHE_ROOT=${SYRUP_GO_CACHE:-$HOME/.cache/syrup/go}
 OUT=$CACHE/$VERSION-$ARCH
 MARKER=$OUT/.complete
-STAMP="kubernetes=v$VERSION etcd=v$ETCD_VERSION"
+STAMP="kubernetes=v$VERSION etcd=v$ETCD_VERSION helm=v$HELM_VERSION"
 
 start=$SECONDS
 elapsed() { local s=$((SECONDS - ${1:-$start})); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 say() { echo "build-binaries: $*" >&2; }
 
-BINARIES=(kube-apiserver kube-controller-manager kubectl etcd)
+# Built together by one `go build` (they share most packages).
+K8S_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+BINARIES=("${K8S_COMMANDS[@]}" etcd helm)
 all_present() {
     local b
     for b in "${BINARIES[@]}"; do [[ -x $OUT/$b ]] || return 1; done
@@ -102,7 +108,9 @@ build() {
 # that depends on it, so a throwaway main module pins each staging module to
 # its published v0.Y.Z twin.
 K8S_MOD=$GO_CACHE_ROOT/modules/kubernetes-$VERSION
-if [[ ! -f $K8S_MOD/.resolved ]]; then
+K8S_PACKAGES=("${K8S_COMMANDS[@]/#/k8s.io/kubernetes/cmd/}")
+# .resolved names the commands resolved, so adding one resolves again.
+if [[ "$(cat "$K8S_MOD/.resolved" 2>/dev/null)" != "${K8S_COMMANDS[*]}" ]]; then
     t0=$SECONDS
     say "resolving modules for Kubernetes v$VERSION..."
     mkdir -p "$K8S_MOD"
@@ -123,11 +131,8 @@ if [[ ! -f $K8S_MOD/.resolved ]]; then
         for m in $staging; do echo "	$m => $m v0.$MINOR.${VERSION##*.}"; done
         echo ")"
     } > "$K8S_MOD/go.mod"
-    quietly "$K8S_MOD/resolve.log" go -C "$K8S_MOD" get \
-        "k8s.io/kubernetes/cmd/kube-apiserver@v$VERSION" \
-        "k8s.io/kubernetes/cmd/kube-controller-manager@v$VERSION" \
-        "k8s.io/kubernetes/cmd/kubectl@v$VERSION"
-    touch "$K8S_MOD/.resolved"
+    quietly "$K8S_MOD/resolve.log" go -C "$K8S_MOD" get "${K8S_PACKAGES[@]/%/@v$VERSION}"
+    echo "${K8S_COMMANDS[*]}" > "$K8S_MOD/.resolved"
     say "resolved in $(elapsed "$t0")"
 fi
 
@@ -148,11 +153,25 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 K8S_TAGS=selinux,notest
 
-build kube-apiserver "$K8S_MOD" k8s.io/kubernetes/cmd/kube-apiserver "$k8s_ldflags" "$K8S_TAGS" \
-    "(several minutes cold)"
-build kube-controller-manager "$K8S_MOD" k8s.io/kubernetes/cmd/kube-controller-manager "$k8s_ldflags" "$K8S_TAGS" \
-    "(shares most packages with kube-apiserver)"
-build kubectl "$K8S_MOD" k8s.io/kubernetes/cmd/kubectl "$k8s_ldflags" "$K8S_TAGS"
+# One `go build` for every Kubernetes command still missing: they share most of
+# their packages, so building them together compiles each package once.
+missing=()
+for c in "${K8S_COMMANDS[@]}"; do
+    [[ -x $OUT/$c ]] || missing+=("$c")
+done
+if ((${#missing[@]})); then
+    t0=$SECONDS
+    say "building ${missing[*]} (one go build; several minutes cold)..."
+    tmp=$OUT/.k8s-build.tmp
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    (cd "$K8S_MOD" && go build -trimpath -tags "$K8S_TAGS" -ldflags "$k8s_ldflags" -o "$tmp/" \
+        "${missing[@]/#/k8s.io/kubernetes/cmd/}")
+    for c in "${missing[@]}"; do mv -f "$tmp/$c" "$OUT/$c"; done
+    rmdir "$tmp"
+    say "built ${missing[*]} in $(elapsed "$t0")"
+else
+    say "Kubernetes commands already built"
+fi
 
 # ---------------------------------------------------------------------- etcd
 # A module of its own: etcd and Kubernetes pin different versions of grpc and
@@ -169,11 +188,40 @@ if [[ ! -f $ETCD_MOD/.resolved ]]; then
 fi
 build etcd "$ETCD_MOD" go.etcd.io/etcd/server/v3 "-s -w" "" "(about a minute cold)"
 
+# ---------------------------------------------------------------------- helm
+# A module of its own too (Helm pins its own client-go). The -X flags are those
+# of Helm's Makefile: without them `helm version` prints only "v3.22" and the
+# Kubernetes version `helm template` assumes is not client-go's.
+HELM_MOD=$GO_CACHE_ROOT/modules/helm-$HELM_VERSION
+if [[ ! -f $HELM_MOD/.resolved ]]; then
+    t0=$SECONDS
+    say "resolving modules for helm v$HELM_VERSION..."
+    mkdir -p "$HELM_MOD"
+    printf 'module syrup.test/helm-binary\n\ngo 1.24.0\n' > "$HELM_MOD/go.mod"
+    quietly "$HELM_MOD/resolve.log" go -C "$HELM_MOD" get "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"
+    touch "$HELM_MOD/.resolved"
+    say "resolved in $(elapsed "$t0")"
+fi
+if [[ ! -x $OUT/helm ]]; then
+    client_go=$(go -C "$HELM_MOD" list -m -f '{{.Version}}' k8s.io/client-go)   # v0.MINOR.PATCH
+    client_minor=$(cut -d. -f2 <<<"$client_go")
+    helm_ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
+    helm_ldflags+=" -X helm.sh/helm/v3/internal/version.gitTreeState=clean -X helm.sh/helm/v3/internal/version.gitCommit="
+    for p in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+        helm_ldflags+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$client_minor"
+    done
+fi
+build helm "$HELM_MOD" helm.sh/helm/v3/cmd/helm "${helm_ldflags:-}" "" "(a few minutes cold)"
+
 # --------------------------------------------------------------------- check
 got=$("$OUT/kube-apiserver" --version)
 [[ $got == "Kubernetes v$VERSION" ]] || { say "kube-apiserver reports '$got', expected v$VERSION"; exit 1; }
 got=$("$OUT/etcd" --version | head -1)
 [[ $got == "etcd Version: $ETCD_VERSION" ]] || { say "etcd reports '$got', expected $ETCD_VERSION"; exit 1; }
+got=$("$OUT/kubelet" --version)
+[[ $got == "Kubernetes v$VERSION" ]] || { say "kubelet reports '$got', expected v$VERSION"; exit 1; }
+got=$("$OUT/helm" version --template '{{.Version}}')
+[[ $got == "v$HELM_VERSION" ]] || { say "helm reports '$got', expected v$HELM_VERSION"; exit 1; }
 
 all_present || { say "a binary is missing from $OUT"; exit 1; }
 echo "$STAMP" > "$MARKER"

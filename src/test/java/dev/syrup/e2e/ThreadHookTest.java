@@ -119,6 +119,8 @@ class ThreadHookTest {
             assertThat(other.affinities()).containsOnly(BOTH);
             assertThat(Files.exists(syrupd.pinRoot.resolve("deployments").resolve(id))).isFalse();
             assertThat(syrupd.dir.resolve("state/threads").toFile().list()).isNullOrEmpty();
+            // The node-wide tid -> CPU map goes with the last thread deployment.
+            assertThat(syrupd.pinRoot.resolve("threads/thread_cpu")).doesNotExist();
         }
     }
 

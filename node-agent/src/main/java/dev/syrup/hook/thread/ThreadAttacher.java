@@ -12,9 +12,12 @@ import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.Executors;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.ThreadTarget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +59,9 @@ public final class ThreadAttacher implements Attacher<ThreadTarget> {
         this.layout = layout;
         this.backend = backend;
     }
+
+    /** The directory a deployment's thread target has (ThreadTarget.key()). */
+    private static final String THREAD_KEY = "thread";
 
     /** Where the node-wide tid -> CPU map is pinned. */
     public static Path cpuMapPin(PinLayout layout) { return layout.root().resolve("threads").resolve("thread_cpu"); }
@@ -167,6 +173,7 @@ public final class ThreadAttacher implements Attacher<ThreadTarget> {
     public void detach(String id, ThreadTarget target) {
         unpin(layout.target(id, target));
         backend.stop(id);
+        unpinCpuMapWhenUnused();
     }
 
     @Override
@@ -178,6 +185,25 @@ public final class ThreadAttacher implements Attacher<ThreadTarget> {
     public void discard(String id, ThreadTarget target) {
         unpin(layout.target(id, target));
         backend.discard(id);
+        unpinCpuMapWhenUnused();
+    }
+
+    /**
+     * The node-wide tid -> CPU map outlives one thread deployment but not the last: with none left its
+     * pin goes too, so a node whose thread policies are all deleted holds nothing of Syrup. The next
+     * thread deployment creates and pins a new one.
+     */
+    private void unpinCpuMapWhenUnused() {
+        try (var deployments = Files.list(layout.deployments())) {
+            if (deployments.anyMatch(d -> Files.exists(d.resolve(THREAD_KEY)))) {
+                return;
+            }
+        } catch (NoSuchFileException none) {
+            // no deployment at all
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Bpffs.removeTree(cpuMapPin(layout));
     }
 
     private static void unpin(Path targetDir) {
