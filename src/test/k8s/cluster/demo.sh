@@ -33,15 +33,22 @@ pod=$(kubectl -n "$NS" get pods -l app=udp-workers -o jsonpath='{.items[0].metad
 ip=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.status.podIP}')
 
 # count PORT: 400 datagrams from 8 source ports of a client pod to the server pod; answers per worker.
+# The client's output is read from its log once it has finished: `kubectl run -i` loses the output of a
+# pod that ends before it attaches.
 count() {
-    kubectl -n "$NS" run "client-$RANDOM" --rm -i --quiet --restart=Never --image=python:3.12-slim -- python3 -c "
+    local client="client-$RANDOM"
+    kubectl -n "$NS" run "$client" --restart=Never --image=python:3.12-slim -- python3 -c "
 import socket
 counts = [0] * 4
 socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(8)]
 for i in range(400):
     s = socks[i % 8]; s.settimeout(10)
     s.sendto(b'hi', ('$ip', $1)); counts[int(s.recv(64).split()[1])] += 1
-print(counts)"
+print(counts)" >/dev/null
+    kubectl -n "$NS" wait "pod/$client" --for=jsonpath='{.status.phase}'=Succeeded --timeout=3m >/dev/null ||
+        { kubectl -n "$NS" logs "$client" >&2; die "the client pod $client did not finish"; }
+    kubectl -n "$NS" logs "$client"
+    kubectl -n "$NS" delete pod "$client" --wait=false >/dev/null
 }
 linux=$(count 9000)
 say "port 9000, Linux's default (hash of the source port): datagrams per socket $linux"
