@@ -59,6 +59,11 @@ crds:
 	$(MVN) -q -pl crds -am -DskipTests package
 	cp crds/target/crds/*.yml helm/syrup/crds/
 
+# The chart's end-to-end test on a local one-node cluster (kubelet + containerd), not yet in make test.
+.PHONY: test-cluster
+test-cluster: native bpffs k8s-binaries images
+	$(MVN) verify -pl src/test -am -Dtest=HelmUserPathTest -Dsurefire.failIfNoSpecifiedTests=false -DskipITs
+
 # The Kubernetes demo: a local one-node cluster (kubelet, containerd, CNI bridge; pods' traffic stays on
 # this machine), the chart installed with helm, the example server and policies, datagrams per socket
 # under Linux's default and the policies. The cluster stays up; demo-k8s-down (or Ctrl-C) tears it down.
