@@ -112,9 +112,16 @@ class HelmUserPathTest {
         rounds.forEach(r -> assertThat(r).containsExactly(10, 10, 10, 10));
         assertThat(deploymentOf("round-robin", target)).as("the same deployment, adopted").isEqualTo(deployment);
 
-        step("helm upgrade with a changed value, policies running");
+        step("a thread policy in a namespace the tenancy rules do not allow it: refused");
+        Path threadYaml = threadPolicyYaml();
+        cluster.kubectl("-n", NS, "apply", "-f", threadYaml.toString());
+        await("pin-threads refused with HookNotAllowed", () -> condition("pin-threads", "Accepted").equals("False/HookNotAllowed"));
+        assertThat(podState("pin-threads", "spinner")).as("no node object for a refused policy").isEmpty();
+
+        step("helm upgrade with changed values (log level; the thread hook granted to the namespace), policies running");
         rounds = steerWhile(podIp(target), () -> {
-            cluster.helm("upgrade", "syrup", "helm/syrup", "-n", SYSTEM, "--set", "agent.logLevel=DEBUG", "--wait", "--timeout", "5m");
+            cluster.helm("upgrade", "syrup", "helm/syrup", "-n", SYSTEM, "--set", "agent.logLevel=DEBUG",
+                    "--set", "tenancy.hooks.thread.namespaces={" + NS + "}", "--wait", "--timeout", "5m");
             rollout("deployment/syrup-operator");
             rollout("daemonset/syrup-agent");
         });
@@ -123,7 +130,7 @@ class HelmUserPathTest {
                 "jsonpath={.spec.template.spec.containers[0].env[?(@.name==\"SYRUP_LOG_LEVEL\")].value}")).isEqualTo("DEBUG");
         await("policies Ready after the upgrade", () -> attached("round-robin") == 2 && attached("choose-from-map") == 2);
 
-        step("a thread policy on a pod's cgroup");
+        step("the thread policy, now allowed, on the pod's cgroup");
         threadPolicy();
 
         step("policies deleted, chart uninstalled: nothing left on the node");
@@ -159,9 +166,10 @@ class HelmUserPathTest {
                                   "key": struct.pack("<I", 0).hex(), "value": struct.pack("<I", int(sys.argv[1])).hex()})))
             """;
 
-    /** A pod whose threads a thread-hook policy pins to the first CPU it may use. */
-    private void threadPolicy() throws IOException {
+    /** A thread-hook policy pinning the threads of pod "spinner" to CPU 0, and the pod. */
+    private static Path threadPolicyYaml() throws IOException {
         Path yaml = Files.createTempFile("pin-threads", ".yaml");
+        yaml.toFile().deleteOnExit();
         Files.writeString(yaml, """
                 apiVersion: syrup.dev/v1alpha1
                 kind: SchedulingPolicy
@@ -184,21 +192,29 @@ class HelmUserPathTest {
                       # Three threads that wake up every millisecond: each has scheduler events to decide on.
                       command: ["python3", "-c", "import threading, time\\ndef spin():\\n  while True: time.sleep(0.001)\\nfor i in range(2): threading.Thread(target=spin).start()\\nspin()"]
                 """);
-        try {
-            cluster.kubectl("-n", NS, "apply", "-f", yaml.toString());
-            cluster.kubectl("-n", NS, "wait", "--for=condition=Ready", "pod/spinner", "--timeout=2m");
-            await("the thread policy's pod state", () -> !podState("pin-threads", "spinner").isEmpty()
-                    && !podState("pin-threads", "spinner").startsWith("Pending"));
-            String state = podState("pin-threads", "spinner");
-            System.err.println("thread policy on pod spinner: " + state);
-            assertThat(state).startsWith("Attached");
-            // The threads of the pod's process run on CPU 0 only (the affinity backend of this kernel).
-            await("the spinner's threads on CPU 0", () -> cluster.kubectl("-n", NS, "exec", "spinner", "--", "sh", "-c",
-                    "grep -h Cpus_allowed_list /proc/1/task/*/status | sort -u").strip().equals("Cpus_allowed_list:\t0"));
-        } finally {
-            Files.deleteIfExists(yaml);
-        }
+        return yaml;
+    }
+
+    /** The thread policy, accepted once the rules allow it, attached to the spinner's cgroup: its threads on CPU 0. */
+    private void threadPolicy() {
+        cluster.kubectl("-n", NS, "wait", "--for=condition=Ready", "pod/spinner", "--timeout=2m");
+        await("pin-threads accepted after the rules changed", () -> condition("pin-threads", "Accepted").startsWith("True/"));
+        await("the thread policy's pod state", () -> !podState("pin-threads", "spinner").isEmpty()
+                && !podState("pin-threads", "spinner").startsWith("Pending"));
+        String state = podState("pin-threads", "spinner");
+        System.err.println("thread policy on pod spinner: " + state);
+        assertThat(state).startsWith("Attached");
+        // The threads of the pod's process run on CPU 0 only (the affinity backend of this kernel).
+        await("the spinner's threads on CPU 0", () -> cluster.kubectl("-n", NS, "exec", "spinner", "--", "sh", "-c",
+                "grep -h Cpus_allowed_list /proc/1/task/*/status | sort -u").strip().equals("Cpus_allowed_list:\t0"));
         cluster.kubectl("-n", NS, "delete", "pod", "spinner", "--wait=true");
+    }
+
+    /** "STATUS/REASON" of the policy's condition of this type, or "/" when it has none yet. */
+    private static String condition(String policy, String type) {
+        return cluster.kubectl("-n", NS, "get", "schedulingpolicy", policy, "-o",
+                "jsonpath={.status.conditions[?(@.type==\"" + type + "\")].status}/{.status.conditions[?(@.type==\"" + type
+                        + "\")].reason}").strip();
     }
 
     /** Runs the action while sending rounds of 40 datagrams to ip:9000; the counts of each round. */
