@@ -90,6 +90,13 @@ if [[ -f $D/host/sysctl ]]; then
     done < "$D/host/sysctl"
 fi
 [[ -s $D/host/made-shared ]] && mount --make-private /sys/fs/bpf
+# Pins and records the cluster's agent left (a killed agent keeps them for its successor), deepest first.
+if [[ -f $D/host/agent-entries ]]; then
+    for p in "${AGENT_DIRS[@]}"; do
+        [[ -d $p ]] && find "$p" -mindepth 1 -depth | grep -vxF -f "$D/host/agent-entries" |
+            while read -r e; do if [[ -d $e ]]; then rmdir "$e"; else rm -f "$e"; fi; done
+    done
+fi
 if [[ -f $D/host/created-paths ]]; then
     while read -r p; do
         [[ -n $p ]] || continue
@@ -111,6 +118,11 @@ awk -v d="$D/" 'index($5, d) == 1' /proc/self/mountinfo | grep -q . && left+=("m
 ip link show "$BRIDGE" >/dev/null 2>&1 && left+=("link $BRIDGE")
 for k in "${kubepods[@]}"; do [[ -d $k ]] && left+=("cgroup $k"); done
 iptables-save 2>/dev/null | grep -qE '(KUBE-|SYRUP-CLUSTER-)' && left+=("iptables chains")
+if [[ -f $D/host/agent-entries ]]; then
+    for p in "${AGENT_DIRS[@]}"; do
+        [[ -d $p ]] && find "$p" -mindepth 1 | grep -qvxF -f "$D/host/agent-entries" && left+=("entries under $p")
+    done
+fi
 for pid in $(awk '$2 != "lock-holder" {print $1}' "$D/pids" 2>/dev/null); do
     kill -0 "$pid" 2>/dev/null && left+=("process $pid ($(awk -v p="$pid" '$1 == p {print $2}' "$D/pids"))")
 done

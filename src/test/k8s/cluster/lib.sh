@@ -26,6 +26,8 @@ SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops 
          kernel.keys.root_maxbytes net.ipv4.ip_forward net.ipv4.conf.all.route_localnet)
 # Paths outside CLUSTER_DIR that kubelet and the chart create; removed when we created them.
 OUTSIDE_DIRS=(/var/lib/kubelet /var/log/containers /var/log/pods /run/syrup /run/syrup-agent /sys/fs/bpf/syrup)
+# Where the chart's agent keeps pins and records on the node (hostPath volumes).
+AGENT_DIRS=(/sys/fs/bpf/syrup /run/syrup-agent)
 
 KUBECONFIG_ADMIN=$CLUSTER_DIR/pki/admin.kubeconfig
 CTR=(ctr --address "$CLUSTER_DIR/containerd/containerd.sock" -n k8s.io)

@@ -69,6 +69,9 @@ for s in "${SYSCTLS[@]}"; do
     v=$(sysctl -n "$s" 2>/dev/null) && printf '%s=%s\n' "$s" "$v"
 done > "$D/host/sysctl"
 for p in "${OUTSIDE_DIRS[@]}"; do [[ -e $p ]] || echo "$p"; done > "$D/host/created-paths"
+# What the agent's directories already held (a standalone syrupd shares the default pin root): down.sh
+# removes only what appeared while the cluster lived, also when a failed run killed the agent mid-way.
+for p in "${AGENT_DIRS[@]}"; do [[ -d $p ]] && find "$p" -mindepth 1; done > "$D/host/agent-entries" 2>/dev/null || true
 ls -1 /run/containerd/s 2>/dev/null > "$D/host/shim-sockets" || true
 grep -q ' /sys/fs/bpf .*shared:' /proc/self/mountinfo || echo /sys/fs/bpf > "$D/host/made-shared"
 for t in filter nat mangle; do iptables-save -t "$t" 2>/dev/null; done | grep -v '^#' > "$D/host/iptables.before" || true
