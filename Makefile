@@ -59,7 +59,7 @@ crds:
 	$(MVN) -q -pl crds -am -DskipTests package
 	cp crds/target/crds/*.yml helm/syrup/crds/
 
-# The chart's end-to-end test on a local one-node cluster (kubelet + containerd), not yet in make test.
+# The chart's end-to-end test on a local one-node cluster (kubelet + containerd) alone; make test runs it too.
 .PHONY: test-cluster
 test-cluster: native bpffs k8s-binaries images
 	$(MVN) verify -pl src/test -am -Dtest=HelmUserPathTest -Dsurefire.failIfNoSpecifiedTests=false -DskipITs
