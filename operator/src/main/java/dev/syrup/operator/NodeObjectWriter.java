@@ -6,9 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -16,6 +15,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -23,6 +30,10 @@ import java.util.function.Predicate;
  * server-side apply per object that is missing or differs, one delete per object no longer wanted, nothing
  * for objects that are up to date. Never writes status (the agents own it) nor finalizers, except removing
  * the agent's finalizer from objects of nodes that no longer exist (no agent will come to remove it).
+ *
+ * The writes of one sync go out side by side on a fixed pool (syrup.operator.node-object-writes in flight, shared by
+ * all policies) and sync returns once every one of them has finished. Each object is written at most once per sync
+ * and a policy's reconciles never overlap, so the writes to one object stay in order.
  */
 @ApplicationScoped
 public class NodeObjectWriter {
@@ -33,61 +44,112 @@ public class NodeObjectWriter {
     public record Outcome(Map<String, SchedulingPolicyNode> current, List<String> created, List<String> updated,
                           List<String> deleted) {}
 
+    /** One finished write: the node, what was done (create, update, delete, or null: nothing issued), the object now. */
+    private record Written(String node, String op, SchedulingPolicyNode object) {}
+
     private final KubernetesClient client;
     private final OperatorMetrics metrics;
+    private final ExecutorService pool;
+    /** namespace/name -> resourceVersion of the operator's last apply of that object. */
+    private final Map<String, String> ownVersions = new ConcurrentHashMap<>();
 
-    public NodeObjectWriter(KubernetesClient client, OperatorMetrics metrics) {
+    public NodeObjectWriter(KubernetesClient client, OperatorMetrics metrics, OperatorConfig config) {
         this.client = client;
         this.metrics = metrics;
+        this.pool = Executors.newFixedThreadPool(Math.max(1, config.nodeObjectWrites()), new WriterThreads());
+    }
+
+    /**
+     * Whether a watch event shows the object as this operator's last write left it. The operator SDK filters the
+     * events of its own writes too, but lets some through when writes go out side by side (an event that arrives
+     * after the write's filtering window, once the informer has seen a later version in the namespace); each would
+     * cost a reconcile of the policy.
+     */
+    public boolean isOwnWrite(SchedulingPolicyNode o) {
+        String version = o.getMetadata().getResourceVersion();
+        return version != null && ownVersions.remove(key(o), version);
+    }
+
+    /** The object is gone: no event of an earlier write of ours will matter. */
+    public void forget(SchedulingPolicyNode o) {
+        ownVersions.remove(key(o));
+    }
+
+    private static String key(SchedulingPolicyNode o) {
+        return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+    }
+
+    @PreDestroy
+    void close() {
+        pool.shutdownNow();
     }
 
     /**
      * desired and existing are keyed by node name; nodeExists says whether a Node object of that name exists.
-     * cache learns of our own writes so the next reconcile does not see stale objects.
+     * cache learns of our own writes, so the next reconcile does not see stale objects and the writes' own watch
+     * events do not trigger one.
      */
     public Outcome sync(Map<String, SchedulingPolicyNode> desired, Map<String, SchedulingPolicyNode> existing,
                         Predicate<String> nodeExists, InformerEventSource<SchedulingPolicyNode, ?> cache) {
         Map<String, SchedulingPolicyNode> current = new HashMap<>();
-        List<String> created = new ArrayList<>();
-        List<String> updated = new ArrayList<>();
-        List<String> deleted = new ArrayList<>();
+        List<Callable<Written>> writes = new ArrayList<>();
         for (var e : desired.entrySet()) {
             SchedulingPolicyNode have = existing.get(e.getKey());
             if (have != null && NodeObjects.isDeleting(have)) {
                 current.put(e.getKey(), have); // recreated once its agent has let it go
-                continue;
-            }
-            if (have != null && NodeObjects.upToDate(have, e.getValue())) {
+            } else if (have != null && NodeObjects.upToDate(have, e.getValue())) {
                 current.put(e.getKey(), have);
-                continue;
-            }
-            SchedulingPolicyNode applied = apply(e.getValue());
-            if (have == null) {
-                cache.handleRecentResourceCreate(ResourceID.fromResource(applied), applied);
-                created.add(e.getKey());
-                metrics.nodeObjectWrite("create");
             } else {
-                cache.handleRecentResourceUpdate(ResourceID.fromResource(applied), applied, have);
-                updated.add(e.getKey());
-                metrics.nodeObjectWrite("update");
+                writes.add(() -> applyAndCache(e.getKey(), e.getValue(), have, cache));
             }
-            current.put(e.getKey(), applied);
         }
         for (var e : existing.entrySet()) {
             if (!desired.containsKey(e.getKey())) {
-                if (delete(e.getValue(), nodeExists.test(e.getKey()))) {
-                    deleted.add(e.getKey());
-                }
+                boolean exists = nodeExists.test(e.getKey());
+                writes.add(() -> new Written(e.getKey(), delete(e.getValue(), exists) ? "delete" : null, null));
+            }
+        }
+        List<String> created = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        long start = System.nanoTime();
+        List<Written> written = runAll(writes);
+        if (!writes.isEmpty()) {
+            LOG.debugf("%d node object writes in %d ms", writes.size(), (System.nanoTime() - start) / 1_000_000);
+        }
+        for (Written w : written) {
+            if (w.object() != null) {
+                current.put(w.node(), w.object());
+            }
+            if ("create".equals(w.op())) {
+                created.add(w.node());
+            } else if ("update".equals(w.op())) {
+                updated.add(w.node());
+            } else if ("delete".equals(w.op())) {
+                deleted.add(w.node());
             }
         }
         return new Outcome(current, created, updated, deleted);
     }
 
     /**
+     * Deletes the objects (delete below, side by side as sync does); returns the nodes whose object got a delete.
+     */
+    public List<String> deleteAll(List<SchedulingPolicyNode> objects, Predicate<String> nodeExists) {
+        List<Callable<Written>> writes = new ArrayList<>();
+        for (SchedulingPolicyNode o : objects) {
+            String node = o.getSpec().getNodeName();
+            boolean exists = nodeExists.test(node);
+            writes.add(() -> new Written(node, delete(o, exists) ? "delete" : null, null));
+        }
+        return runAll(writes).stream().filter(w -> w.op() != null).map(Written::node).toList();
+    }
+
+    /**
      * Deletes the object unless it is already being deleted; if its node is gone, also takes the agent's
      * finalizer off. Returns whether a delete was issued.
      */
-    public boolean delete(SchedulingPolicyNode o, boolean nodeExists) {
+    private boolean delete(SchedulingPolicyNode o, boolean nodeExists) {
         boolean issued = false;
         if (!NodeObjects.isDeleting(o)) {
             client.resource(o).delete();
@@ -100,8 +162,55 @@ public class NodeObjectWriter {
         return issued;
     }
 
-    private SchedulingPolicyNode apply(SchedulingPolicyNode o) {
-        return client.resource(o).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    private Written applyAndCache(String node, SchedulingPolicyNode want, SchedulingPolicyNode have,
+                                  InformerEventSource<SchedulingPolicyNode, ?> cache) {
+        // Cached for the next reconcile, and the watch event of this very write does not trigger one.
+        SchedulingPolicyNode applied = cache.eventFilteringUpdateAndCacheResource(want, o -> {
+            SchedulingPolicyNode result = client.resource(o).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            ownVersions.put(key(result), result.getMetadata().getResourceVersion());
+            return result;
+        });
+        if (have == null) {
+            metrics.nodeObjectWrite("create");
+            return new Written(node, "create", applied);
+        }
+        metrics.nodeObjectWrite("update");
+        return new Written(node, "update", applied);
+    }
+
+    /**
+     * Runs the writes on the pool and waits for all of them, also when some fail: a failed write fails the reconcile
+     * (the operator SDK retries it) only once the others have landed in the cache, so the retry repeats only what
+     * failed.
+     */
+    private List<Written> runAll(List<Callable<Written>> writes) {
+        List<Future<Written>> futures = new ArrayList<>(writes.size());
+        writes.forEach(w -> futures.add(pool.submit(w)));
+        List<Written> done = new ArrayList<>(writes.size());
+        RuntimeException failure = null;
+        try {
+            for (Future<Written> f : futures) {
+                try {
+                    done.add(f.get());
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing node objects", e);
+        }
+        if (failure != null) {
+            LOG.debugf("%d of %d node object writes failed", writes.size() - done.size(), writes.size());
+            throw failure;
+        }
+        return done;
     }
 
     /** JSON patch: test that the finalizer is still at its index, then remove it (a changed list fails the test). */
@@ -120,6 +229,18 @@ public class NodeObjectWriter {
                 throw e;
             }
             // gone already, or the finalizers changed since the cache saw them: the next event retries
+        }
+    }
+
+    /** Daemon threads named node-object-writer-N. */
+    private static final class WriterThreads implements ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "node-object-writer-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
         }
     }
 }

@@ -22,7 +22,30 @@ public interface OperatorConfig {
     @WithDefault("60s")
     Duration compileTimeout();
 
+    /**
+     * How many writes of SchedulingPolicyNode objects (applies, deletes) the operator has in flight at once, over
+     * all policies. A policy's writes of one reconcile go out side by side; the reconcile waits for all of them.
+     */
+    @WithDefault("16")
+    int nodeObjectWrites();
+
+    PodBursts podBursts();
+
     LeaderElection leaderElection();
+
+    /** How pod events are coalesced into reconciles of their policy (PodBursts). */
+    interface PodBursts {
+        /** A burst of pod changes is over when none came for this long: the policy is reconciled then. */
+        @WithDefault("1s")
+        Duration quiet();
+
+        /**
+         * During a burst, a policy's next reconcile waits at most this many times as long as its last one took
+         * (at most about 1 / (1 + spacing) of a long burst goes to writing node objects). 0: no waiting.
+         */
+        @WithDefault("4")
+        double spacing();
+    }
 
     interface LeaderElection {
         /** Several replicas: only the holder of the lease reconciles. */

@@ -24,10 +24,11 @@ import java.util.stream.Collectors;
 
 /**
  * The informers a policy's reconcile reads, and how their events find the policies they concern:
- * pods (annotation, podSelector, or selected at the last reconcile), ConfigMaps (named by sourceFrom),
- * Nodes (added or deleted where a policy has pods or node objects), the node objects (owner reference), the
- * cluster's SchedulingPolicyRules (every policy), namespace labels (that namespace's policies) and the policies of
- * the same namespace (PeerPolicies, fired by the reconciler).
+ * pods (annotation, podSelector, or selected at the last reconcile; bursts coalesced by PodBursts), ConfigMaps
+ * (named by sourceFrom), Nodes (added or deleted where a policy has pods or node objects), the node objects (owner
+ * reference; not the events of the operator's own writes), the cluster's SchedulingPolicyRules (every policy),
+ * namespace labels (that namespace's policies) and the policies of the same namespace (PeerPolicies, fired by the
+ * reconciler).
  */
 final class PolicyEventSources {
     final InformerEventSource<Pod, SchedulingPolicy> pods;
@@ -37,9 +38,12 @@ final class PolicyEventSources {
     final InformerEventSource<SchedulingPolicyRules, SchedulingPolicy> rules;
     final InformerEventSource<Namespace, SchedulingPolicy> namespaces;
     final PeerPolicies peers = new PeerPolicies();
+    final PodBursts podBursts;
 
-    PolicyEventSources(EventSourceContext<SchedulingPolicy> ctx, SelectionIndex index) {
+    PolicyEventSources(EventSourceContext<SchedulingPolicy> ctx, SelectionIndex index, OperatorConfig.PodBursts bursts,
+                       NodeObjectWriter writer) {
         var policies = ctx.getPrimaryCache();
+        podBursts = new PodBursts(bursts.quiet(), bursts.spacing());
         pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, SchedulingPolicy.class)
                 .withName("pods")
                 .withNamespacesInheritedFromController()
@@ -50,7 +54,7 @@ final class PolicyEventSources {
                     String ns = pod.getMetadata().getNamespace();
                     Set<ResourceID> ids = new HashSet<>(index.policiesOfPod(SelectionIndex.podKey(ns, pod.getMetadata().getName())));
                     policies.list(ns, p -> PodSelection.selects(p, pod)).forEach(p -> ids.add(ResourceID.fromResource(p)));
-                    return ids;
+                    return podBursts.admit(ids); // the others are reconciled a little later, with the rest of the burst
                 })
                 .build(), ctx);
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, SchedulingPolicy.class)
@@ -81,6 +85,12 @@ final class PolicyEventSources {
                 .withName("nodeobjects")
                 .withNamespacesInheritedFromController()
                 .withLabelSelector(SyrupLabels.POLICY_LABEL)
+                .withOnAddFilter(o -> !writer.isOwnWrite(o))
+                .withOnUpdateFilter((now, before) -> !writer.isOwnWrite(now))
+                .withOnDeleteFilter((o, unknown) -> {
+                    writer.forget(o);
+                    return true;
+                })
                 .build(), ctx);
         // The administrator's rules: any change may admit or refuse any policy.
         rules = new InformerEventSource<>(InformerEventSourceConfiguration.from(SchedulingPolicyRules.class, SchedulingPolicy.class)

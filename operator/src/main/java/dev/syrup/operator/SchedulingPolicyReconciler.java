@@ -50,12 +50,14 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
     private final OperatorMetrics metrics;
     private final SelectionIndex index;
     private final RulesStatus rulesStatus;
+    private final OperatorConfig config;
     private final Clock clock = Clock.systemUTC();
     private volatile PolicyEventSources sources;
 
     public SchedulingPolicyReconciler(CompileCheck compileCheck, NodeObjectWriter writer, PolicyEvents events,
-                                      OperatorMetrics metrics, SelectionIndex index, RulesStatus rulesStatus) {
+                                      OperatorMetrics metrics, SelectionIndex index, RulesStatus rulesStatus, OperatorConfig config) {
         this.rulesStatus = rulesStatus;
+        this.config = config;
         this.compileCheck = compileCheck;
         this.writer = writer;
         this.events = events;
@@ -65,17 +67,26 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
 
     @Override
     public List<EventSource<?, SchedulingPolicy>> prepareEventSources(EventSourceContext<SchedulingPolicy> context) {
-        PolicyEventSources s = new PolicyEventSources(context, index);
+        PolicyEventSources s = new PolicyEventSources(context, index, config.podBursts(), writer);
         sources = s;
         metrics.countNodeObjectsWith(() -> s.nodeObjects.list(o -> true).count());
-        return List.of(s.pods, s.configMaps, s.nodes, s.nodeObjects, s.rules, s.namespaces, s.peers);
+        return List.of(s.pods, s.configMaps, s.nodes, s.nodeObjects, s.rules, s.namespaces, s.peers, s.podBursts);
     }
 
     @Override
     public UpdateControl<SchedulingPolicy> reconcile(SchedulingPolicy policy, Context<SchedulingPolicy> context) {
+        ResourceID id = ResourceID.fromResource(policy);
+        sources.podBursts.started(id);
+        try {
+            return reconcile(policy, context, id);
+        } finally {
+            sources.podBursts.finished(id);
+        }
+    }
+
+    private UpdateControl<SchedulingPolicy> reconcile(SchedulingPolicy policy, Context<SchedulingPolicy> context, ResourceID id) {
         PolicyEventSources s = sources;
         String ns = policy.getMetadata().getNamespace();
-        ResourceID id = ResourceID.fromResource(policy);
 
         // What the operator can judge itself: the spec, the administrator's rules, the source, whether it compiles.
         TenancyRules rules = s.tenancyRules();
@@ -149,9 +160,7 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
             sources.peers.reconcile(peersOf(policy, context)); // being deleted, it holds no share of the limits
         }
         List<SchedulingPolicyNode> remaining = context.getSecondaryResources(SchedulingPolicyNode.class).stream().toList();
-        List<String> deleted = remaining.stream()
-                .filter(o -> writer.delete(o, nodeExists(o.getSpec().getNodeName())))
-                .map(o -> o.getSpec().getNodeName()).toList();
+        List<String> deleted = writer.deleteAll(remaining, this::nodeExists);
         if (!deleted.isEmpty()) {
             events.emit(policy, PolicyEvents.NORMAL, "NodeObjectsDeleted", "Delete",
                     "policy deleted: removing its node objects on " + PolicyEvents.nodes(deleted));
@@ -162,6 +171,7 @@ public class SchedulingPolicyReconciler implements Reconciler<SchedulingPolicy>,
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK_MS);
         }
         index.remove(ResourceID.fromResource(policy));
+        sources.podBursts.forget(ResourceID.fromResource(policy));
         metrics.policyGone(key(policy));
         return DeleteControl.defaultDelete();
     }
