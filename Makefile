@@ -122,6 +122,12 @@ bench-agent: native bpffs k8s-binaries
 	@$(MVN) -q -pl node-agent -am verify -Dtest=AttachLatencyBench -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dsyrup.bench.attachRuns=$(or $(RUNS),20) | grep -a 'ATTACH '
 
+# What an idle syrupd costs: RSS and CPU over SECONDS (default 60) seconds, with its own socket, state and pins.
+.PHONY: bench-agent-idle
+bench-agent-idle: native bpffs
+	@$(MVN) -q -DskipTests package -pl node-agent -am
+	@bench/agent-idle.sh $(or $(SECONDS),60)
+
 # The demo's sweep with more samples per point, for docs/benchmarks.md.
 .PHONY: bench-getscan
 bench-getscan:
@@ -140,9 +146,11 @@ bench-thread: native bpffs
 
 # Control plane scale: NODES Node objects and PODS annotated pods (default 1000 / 10000) in a real API server,
 # the packaged operator as its chart service account; prints time to correct node objects, heap, API requests.
+# OPERATOR_JAR=path/to/quarkus-run.jar runs another build of the operator instead (a baseline, same machine and hour).
 .PHONY: bench-operator
 bench-operator: native k8s-binaries
 	$(MVN) -q -pl operator -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dit.test=ControlPlaneScaleBenchIT \
-	  $(if $(NODES),-Dsyrup.bench.nodes=$(NODES)) $(if $(PODS),-Dsyrup.bench.pods=$(PODS))
+	  $(if $(NODES),-Dsyrup.bench.nodes=$(NODES)) $(if $(PODS),-Dsyrup.bench.pods=$(PODS)) \
+	  $(if $(OPERATOR_JAR),-Dsyrup.operator.jar=$(abspath $(OPERATOR_JAR)))
 	@cat operator/target/bench-control-plane.txt

@@ -33,8 +33,9 @@ public final class OperatorProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** This module's packaged operator, or the one -Dsyrup.operator.jar names (a benchmark's baseline build). */
     public static Path jar() {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        Path jar = Path.of(System.getProperty("syrup.operator.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the operator is packaged before its integration tests run");
         }
