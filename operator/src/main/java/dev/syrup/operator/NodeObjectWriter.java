@@ -86,8 +86,8 @@ public class NodeObjectWriter {
 
     /**
      * desired and existing are keyed by node name; nodeExists says whether a Node object of that name exists.
-     * cache learns of our own writes, so the next reconcile does not see stale objects and the writes' own watch
-     * events do not trigger one.
+     * cache learns of our own writes, so the next reconcile does not see stale objects and the watch events of our
+     * applies do not trigger one.
      */
     public Outcome sync(Map<String, SchedulingPolicyNode> desired, Map<String, SchedulingPolicyNode> existing,
                         Predicate<String> nodeExists, InformerEventSource<SchedulingPolicyNode, ?> cache) {
