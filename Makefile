@@ -92,14 +92,17 @@ DEMO_OUT  ?= $(CURDIR)/build/demo
 .PHONY: demo demo-steering bench-dataplane
 # The paper's experiment: GET/SCAN on a 4-worker UDP key-value server, Linux's default vs policies,
 # interleaved at each load and the sweep repeated; medians with their range, and how busy the machine was.
-# Knobs: SCAN=0.1 (fraction) POINT_SECONDS=3 LOADS=0.3,0.45,0.6,0.75,0.85 (of measured capacity) REPS=3.
+# Knobs: SCAN=0.1 (fraction) POINT_SECONDS=3 LOADS=0.3,0.45,0.6,0.75,0.85 (of measured capacity) REPS=3
+# GENERATOR=native (the C load generator, native/testapps/getscan_load.c: about half the CPU per request) or java.
 # The bench jar is self-contained: packaging it with the modules it needs is enough (no mvn install).
 demo: native bpffs
 	@echo ">> building (mvn package -pl bench -am)"
 	@$(MVN) -q -DskipTests package -pl bench -am
 	@java -cp $(CURDIR)/bench/target/syrup-bench.jar -Dsyrup.examples=$(CURDIR)/examples -Dsyrup.demo.out=$(DEMO_OUT) \
 	  $(if $(SCAN),-Dsyrup.demo.scanFraction=$(SCAN)) $(if $(POINT_SECONDS),-Dsyrup.demo.pointSeconds=$(POINT_SECONDS)) \
-	  $(if $(LOADS),-Dsyrup.demo.loads=$(LOADS)) $(if $(REPS),-Dsyrup.demo.reps=$(REPS)) dev.syrup.bench.demo.GetScanDemo
+	  $(if $(LOADS),-Dsyrup.demo.loads=$(LOADS)) $(if $(REPS),-Dsyrup.demo.reps=$(REPS)) \
+	  -Dsyrup.demo.generator=$(or $(GENERATOR),native) -Dsyrup.testapps=$(CURDIR)/native/build/testapps \
+	  dev.syrup.bench.demo.GetScanDemo
 
 # Socket select at work on a 4-socket server: Linux's hash vs example policies, datagram counts.
 demo-steering: native bpffs

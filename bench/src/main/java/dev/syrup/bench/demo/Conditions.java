@@ -13,13 +13,18 @@ final class Conditions {
     /** Above this many CPUs at the highest load, the load generator takes a real share of a 2-CPU machine. */
     static final double GENERATOR_COMPETES_CPUS = 0.25;
 
-    /** One run of the load generator: its JVM's CPU time over the run and the requests it sent. */
-    record GeneratorRun(double offeredRps, long cpuNanos, long wallNanos, long sent) {
+    /**
+     * One run of the load generator: its process's CPU time over the run, the requests it sent, and the
+     * CPU shares of its sender and receiver threads (1.0 = one CPU).
+     */
+    record GeneratorRun(double offeredRps, long cpuNanos, long wallNanos, long sent, double senderCpus,
+                        double receiverCpus) {
         double microsPerRequest() { return sent == 0 ? 0 : cpuNanos / 1e3 / sent; }
 
         double cpus() { return wallNanos == 0 ? 0 : (double) cpuNanos / wallNanos; }
     }
 
+    private final String generatorKind;
     private final List<MachineLoad.Usage> repetitions = new ArrayList<>();
     private final List<GeneratorRun> generator = new ArrayList<>();
     private MachineLoad.Usage whole;
@@ -27,6 +32,11 @@ final class Conditions {
     private double loadStart;
     private double loadEnd;
     private double loadMax;
+
+    /** generatorKind says which load generator ran and what its CPU time covers. */
+    Conditions(String generatorKind) {
+        this.generatorKind = generatorKind;
+    }
 
     void start(MachineLoad.Sample s) {
         loadStart = s.loadAverage();
@@ -81,12 +91,16 @@ final class Conditions {
         }
         Spread perRequest = Spread.of(generator.stream().map(GeneratorRun::microsPerRequest).toList());
         double top = generator.stream().mapToDouble(GeneratorRun::offeredRps).max().orElseThrow();
-        Spread atTop = Spread.of(generator.stream().filter(g -> g.offeredRps() == top).map(GeneratorRun::cpus).toList());
+        List<GeneratorRun> topRuns = generator.stream().filter(g -> g.offeredRps() == top).toList();
+        double atTop = Spread.of(topRuns.stream().map(GeneratorRun::cpus).toList()).median();
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-                "Load generator (its whole JVM: sender, receiver, garbage collector): %s us of CPU per request "
-                        + "(median of %d runs), i.e. %.1f%% of a CPU per 1,000 requests/s; at %.0f rps it used %.2f CPUs",
-                perRequest.format("%.1f", ""), generator.size(), perRequest.median() / 10, top, atTop.median()));
-        if (whole != null && atTop.median() > GENERATOR_COMPETES_CPUS) {
+                "Load generator (%s): %s us of CPU per request "
+                        + "(median of %d runs), i.e. %.1f%% of a CPU per 1,000 requests/s; at %.0f rps it used %.2f CPUs "
+                        + "(sender thread %.2f, receiver thread %.2f)",
+                generatorKind, perRequest.format("%.1f", ""), generator.size(), perRequest.median() / 10, top, atTop,
+                Spread.of(topRuns.stream().map(GeneratorRun::senderCpus).toList()).median(),
+                Spread.of(topRuns.stream().map(GeneratorRun::receiverCpus).toList()).median()));
+        if (whole != null && atTop > GENERATOR_COMPETES_CPUS) {
             t.append(String.format(Locale.ROOT, " of %d: it competes with the server's workers for the CPUs", whole.cpus()));
         }
         return t.append(".\n").toString();

@@ -11,7 +11,15 @@ import java.util.List;
  * demo within a few minutes; {@code make bench-getscan} runs more and longer.
  */
 record DemoConfig(Path outDir, Path examples, Path pinRoot, int port, double scanFraction, int getMicros, int scanMicros,
-                  int pointSeconds, List<Double> loadFractions, int repetitions) {
+                  int pointSeconds, List<Double> loadFractions, int repetitions, Generator generator, Path testapps) {
+    /** Which load generator sends the requests. */
+    enum Generator {
+        /** {@link dev.syrup.bench.load.LoadGenerator}, in the demo's own JVM. */
+        JAVA,
+        /** {@link dev.syrup.bench.load.NativeLoadGenerator}, a C process: less CPU per request. */
+        NATIVE
+    }
+
     DemoConfig {
         if (repetitions < 1 || pointSeconds < 1 || loadFractions.isEmpty()) {
             throw new IllegalArgumentException("need at least one repetition, one load and 1 s per point");
@@ -30,6 +38,8 @@ record DemoConfig(Path outDir, Path examples, Path pinRoot, int port, double sca
                 Integer.getInteger("syrup.demo.pointSeconds", 3),
                 Arrays.stream(System.getProperty("syrup.demo.loads", "0.3,0.45,0.6,0.75,0.85").split(","))
                         .map(Double::parseDouble).toList(),
-                Integer.getInteger("syrup.demo.reps", 3));
+                Integer.getInteger("syrup.demo.reps", 3),
+                Generator.valueOf(System.getProperty("syrup.demo.generator", "java").toUpperCase(java.util.Locale.ROOT)),
+                Path.of(System.getProperty("syrup.testapps", "native/build/testapps")).toAbsolutePath());
     }
 }

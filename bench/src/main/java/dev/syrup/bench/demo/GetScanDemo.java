@@ -1,6 +1,7 @@
 package dev.syrup.bench.demo;
 
 import dev.syrup.bench.load.LoadGenerator;
+import dev.syrup.bench.load.NativeLoadGenerator;
 import dev.syrup.bpf.Bpffs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ import com.sun.management.OperatingSystemMXBean;
  * how busy the machine was and what the load generator cost.
  */
 public final class GetScanDemo {
+    private static final Duration NATIVE_SPIN = Duration.ofNanos(10_000);
     private static final List<String> POLICIES = List.of(Report.BASELINE, "round_robin.c", "scan_avoid.c", "least_loaded.c");
 
     private final DemoConfig config;
@@ -48,9 +50,9 @@ public final class GetScanDemo {
         Instant start = Instant.now();
         Files.createDirectories(out);
         String setup = String.format(Locale.ROOT, "GET/SCAN demo: 4 workers, GET %d us of work, SCAN %d us of waiting, "
-                        + "%.1f%% SCAN, %d s per point, %d repetitions of the sweep, policies interleaved at each load",
+                        + "%.1f%% SCAN, %d s per point, %d repetitions of the sweep, policies interleaved at each load, %s load generator",
                 config.getMicros(), config.scanMicros(), 100 * config.scanFraction(), config.pointSeconds(),
-                config.repetitions());
+                config.repetitions(), config.generator().name().toLowerCase(Locale.ROOT));
         System.out.println(setup);
         ChildProcess syrupd = ChildProcess.java("syrupd", "dev.syrup.cli.Syrup", List.of("daemon",
                 "--socket", socket().toString(), "--pin-root", config.pinRoot().toString(),
@@ -66,7 +68,9 @@ public final class GetScanDemo {
 
         List<Long> pids = List.of(ProcessHandle.current().pid(), syrupd.pid(), server.pid());
         Sweep sweep = new Sweep(POLICIES, loads, config.repetitions());
-        Conditions conditions = new Conditions();
+        Conditions conditions = new Conditions(config.generator() == DemoConfig.Generator.NATIVE
+                ? "native, its whole process: sender and receiver threads"
+                : "Java, its whole JVM: sender, receiver, garbage collector");
         MachineLoad.Sample first = MachineLoad.sample(pids);
         conditions.start(first);
         MachineLoad.Sample repetitionStart = first;
@@ -122,7 +126,7 @@ public final class GetScanDemo {
     private double probeCapacity() throws Exception {
         double best = 0;
         for (double rate = 2000; rate <= 64000; rate *= 2) {
-            LoadGenerator.Result r = LoadGenerator.run(loadConfig(rate, Duration.ofMillis(1500), 42));
+            LoadGenerator.Result r = generate(loadConfig(rate, Duration.ofMillis(1500), 42)).result();
             boolean kept = r.achievedRps() >= 0.95 * rate && r.lost() <= 0.01 * r.sent()
                     && r.get().p99Micros() < 20_000;
             progress(String.format(Locale.ROOT, "probing capacity: %6.0f rps offered, %6.0f achieved%s",
@@ -136,18 +140,29 @@ public final class GetScanDemo {
     }
 
     /**
-     * point runs the load generator once, and records what it cost: this JVM's CPU time over the run
-     * (sender, receiver, garbage collector; the runner itself is idle meanwhile).
+     * point runs the load generator once, and records what it cost: its process's CPU time over the
+     * run (the native generator's own, or this JVM's: sender, receiver, garbage collector; the runner
+     * itself is idle meanwhile).
      */
     private LoadGenerator.Result point(RunOrder.Run run, double rate, Conditions conditions) throws Exception {
+        // The same arrivals for every policy of a repetition, other ones in the next.
+        NativeLoadGenerator.Run r = generate(loadConfig(rate, Duration.ofSeconds(config.pointSeconds()),
+                42 + run.repetition()));
+        conditions.generator(new Conditions.GeneratorRun(rate, r.cpuNanos(), r.wallNanos(), r.result().sent(),
+                r.result().senderCpuShare(), r.result().receiverCpuShare()));
+        return r.result();
+    }
+
+    private NativeLoadGenerator.Run generate(LoadGenerator.Config c) throws Exception {
+        if (config.generator() == DemoConfig.Generator.NATIVE) {
+            // Its sleeps have 1 us of timer slack: 10 us of spinning before a send is plenty.
+            return NativeLoadGenerator.run(config.testapps().resolve(NativeLoadGenerator.BINARY),
+                    c.withSpin(NATIVE_SPIN));
+        }
         long cpu = os.getProcessCpuTime();
         long wall = System.nanoTime();
-        // The same arrivals for every policy of a repetition, other ones in the next.
-        LoadGenerator.Result r = LoadGenerator.run(loadConfig(rate, Duration.ofSeconds(config.pointSeconds()),
-                42 + run.repetition()));
-        conditions.generator(new Conditions.GeneratorRun(rate, os.getProcessCpuTime() - cpu, System.nanoTime() - wall,
-                r.sent()));
-        return r;
+        LoadGenerator.Result r = LoadGenerator.run(c);
+        return new NativeLoadGenerator.Run(r, os.getProcessCpuTime() - cpu, System.nanoTime() - wall);
     }
 
     private LoadGenerator.Config loadConfig(double rate, Duration duration, long seed) {

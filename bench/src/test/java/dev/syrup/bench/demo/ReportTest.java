@@ -23,7 +23,7 @@ class ReportTest {
 
     private static DemoConfig config(int reps) {
         return new DemoConfig(Path.of("out"), Path.of("examples"), Path.of("/pins"), 7100, 0.1, 10, 1000, 4, List.of(0.5, 1.0),
-                reps);
+                reps, DemoConfig.Generator.JAVA, Path.of("testapps"));
     }
 
     /**
