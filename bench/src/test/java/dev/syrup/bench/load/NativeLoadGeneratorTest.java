@@ -72,7 +72,10 @@ class NativeLoadGeneratorTest {
             assertThat(server.handled()).isEqualTo(r.sent());
             assertThat(r.lost()).isEqualTo(r.sent() / 50);
             assertThat(r.received()).isEqualTo(r.sent() - r.lost());
-            assertThat(r.get().maxMicros()).isLessThan(100_000);
+            // Not a latency: a lost request counted at the end of the grace would wait most of the
+            // 1.1 s run; answered ones take well under that even on a saturated machine.
+            assertThat(r.get().maxMicros()).isLessThan(500_000);
+            assertThat(r.get().count() + r.scan().count()).isEqualTo(Arrays.stream(r.workerServed()).sum());
         }
     }
 
