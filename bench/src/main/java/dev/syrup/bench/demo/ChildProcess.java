@@ -86,6 +86,15 @@ final class ChildProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not print '" + marker + "' in time:\n" + log());
     }
 
+    /** send writes a line to the child's standard input. */
+    void send(String line) throws IOException {
+        var in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    long pid() { return process.pid(); }
+
     String log() {
         synchronized (log) {
             return String.join("\n", log);

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A line chart as SVG: one line per series, logarithmic y axis (latencies span decades). */
+/**
+ * A line chart as SVG: one line per series, logarithmic y axis (latencies span decades); a point may
+ * carry a range (the lowest and highest of repeated measurements), drawn as an error bar.
+ */
 public final class SvgPlot {
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
     private static final int W = 760;
@@ -29,9 +32,17 @@ public final class SvgPlot {
 
     /** add appends point (x, y) to the named series; y must be positive (log scale). */
     public SvgPlot add(String name, double x, double y) {
-        series.computeIfAbsent(name, k -> new ArrayList<>()).add(new double[] {x, Math.max(y, 1e-9)});
+        return add(name, x, y, y, y);
+    }
+
+    /** add appends point (x, y) with its range [low, high] to the named series; all positive (log scale). */
+    public SvgPlot add(String name, double x, double y, double low, double high) {
+        series.computeIfAbsent(name, k -> new ArrayList<>()).add(new double[] {x, positive(y),
+                positive(Math.min(low, y)), positive(Math.max(high, y))});
         return this;
     }
+
+    private static double positive(double v) { return Math.max(v, 1e-9); }
 
     public String render() {
         double xMin = Double.MAX_VALUE, xMax = -Double.MAX_VALUE, yMin = Double.MAX_VALUE, yMax = -Double.MAX_VALUE;
@@ -39,8 +50,8 @@ public final class SvgPlot {
             for (double[] p : pts) {
                 xMin = Math.min(xMin, p[0]);
                 xMax = Math.max(xMax, p[0]);
-                yMin = Math.min(yMin, p[1]);
-                yMax = Math.max(yMax, p[1]);
+                yMin = Math.min(yMin, p[2]);
+                yMax = Math.max(yMax, p[3]);
             }
         }
         if (xMin == Double.MAX_VALUE) {
@@ -83,6 +94,13 @@ public final class SvgPlot {
                 double x = LEFT + (p[0] - xMin) / (xMax - xMin + xPad) * plotW;
                 double y = TOP + plotH - (Math.log10(p[1]) - lyMin) / (lyMax - lyMin) * plotH;
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                if (p[3] > p[2]) {
+                    double yLow = TOP + plotH - (Math.log10(p[2]) - lyMin) / (lyMax - lyMin) * plotH;
+                    double yHigh = TOP + plotH - (Math.log10(p[3]) - lyMin) / (lyMax - lyMin) * plotH;
+                    svg.append(String.format(Locale.ROOT, "<path class=\"range\" d=\"M%.1f,%.1f V%.1f M%.1f,%.1f H%.1f "
+                            + "M%.1f,%.1f H%.1f\" stroke=\"%s\" stroke-width=\"1.2\" fill=\"none\"/>%n",
+                            x, yLow, yHigh, x - 4, yLow, x + 4, x - 4, yHigh, x + 4, color));
+                }
                 svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, color));
             }
             svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",

@@ -1,14 +1,14 @@
 package dev.syrup.examples.kvserver;
 
 import dev.syrup.api.DeploymentView;
-import dev.syrup.api.ErrorInfo;
 import dev.syrup.api.HookSpec;
-import dev.syrup.bpf.MappedMap;
 import dev.syrup.client.SyrupClient;
-import dev.syrup.client.SyrupException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +29,9 @@ import picocli.CommandLine.Mixin;
  * its garbage collector's, not its compiler's), are scheduled by a thread policy: the server deploys it
  * for the registered threads of its own cgroup, and registers each worker's native thread id, as an
  * application calls the client library in the paper.
+ *
+ * <p>With --policy-commands the server reads policy changes on its standard input ({@link PolicyCommands}),
+ * so a benchmark can compare policies on one running server.
  *
  * <p>Prints {@code DEPLOYED <id>} (with --policy), {@code THREADS <id> registered=N} (with
  * --thread-policy or --register-threads), then {@code READY port=P workers=W pid=PID}. SIGTERM or
@@ -58,13 +61,18 @@ public final class KvServer implements Callable<Integer> {
         }
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(options.addr), options.port);
         List<DatagramChannel> sockets = WorkerSockets.open(address, options.workers, options.rcvbuf);
-        WorkerState state = options.policy == null ? WorkerState.none() : deployPolicy();
+        ServerPolicy policy = new ServerPolicy(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> remove(policy), "remove deployment"));
+        if (options.policy != null) {
+            System.out.println("DEPLOYED " + policy.apply(options.policy).id());
+            System.out.flush();
+        }
 
         List<Thread> threads = new ArrayList<>();
         int[] tids = new int[sockets.size()];
         CountDownLatch started = new CountDownLatch(sockets.size());
         for (int i = 0; i < sockets.size(); i++) {
-            Worker w = new Worker(i, sockets.get(i), options, state);
+            Worker w = new Worker(i, sockets.get(i), options, policy::state);
             int k = i;
             Thread t = new Thread(() -> {
                 tids[k] = SyrupClient.currentTid();
@@ -81,43 +89,14 @@ public final class KvServer implements Callable<Integer> {
         System.out.println("READY port=" + options.port + " workers=" + options.workers
                 + " pid=" + ProcessHandle.current().pid());
         System.out.flush();
+        if (options.policyCommands) {
+            new PolicyCommands(policy, System.out).run(
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        }
         for (Thread t : threads) {
             t.join();
         }
         return 0;
-    }
-
-    /**
-     * Deploys --policy at socket-select for this server's port in its own network namespace, and
-     * maps the policy's worker counters if it has them. The deployment is removed when the JVM exits.
-     */
-    private WorkerState deployPolicy() {
-        SyrupClient syrup = SyrupClient.connect(options.syrupSocket());
-        DeploymentView d = syrup.deploy(options.policy, List.of(HookSpec.socketSelect(options.port, "udp", null)));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> remove(syrup, d.id()), "remove deployment"));
-        System.out.println("DEPLOYED " + d.id());
-        System.out.flush();
-
-        int executors = d.targets().get(0).executors();
-        if (executors != options.workers) {
-            // Another process has sockets on the port too: executor i would not be worker i.
-            throw new IllegalStateException("port " + options.port + " has " + executors
-                    + " SO_REUSEPORT sockets, this server " + options.workers + "; is another server on it?");
-        }
-        MappedMap map;
-        try {
-            map = MappedMap.open(syrup.mapPin(d.id(), WorkerState.MAP));
-        } catch (SyrupException e) {
-            if (!ErrorInfo.NOT_FOUND.equals(e.kind())) {
-                throw e;
-            }
-            System.err.println("kvserver: " + options.policy + " has no " + WorkerState.MAP
-                    + " map: not publishing worker state");
-            return WorkerState.none();
-        }
-        // Mapped for the life of the process: workers write to it until the JVM is gone.
-        System.err.println("kvserver: publishing worker state in map " + WorkerState.MAP + " of " + d.id());
-        return WorkerState.publishing(map, options.workers);
     }
 
     /**
@@ -139,6 +118,19 @@ public final class KvServer implements Callable<Integer> {
         int registered = syrup.registerThreads(id, Arrays.stream(tids).boxed().toList());
         System.out.println("THREADS " + id + " registered=" + registered);
         System.out.flush();
+    }
+
+    private static void remove(ServerPolicy policy) {
+        String id = policy.deploymentId();
+        if (id == null) {
+            return;
+        }
+        try {
+            policy.remove();
+            System.err.println("kvserver: removed deployment " + id);
+        } catch (RuntimeException e) {
+            System.err.println("kvserver: cannot remove deployment " + id + ": " + e.getMessage());
+        }
     }
 
     private static void remove(SyrupClient syrup, String id) {

@@ -44,6 +44,11 @@ final class ServerOptions {
             description = "A socket-select policy to deploy through syrupd for this server's port (default: none, Linux's own choice)")
     Path policy;
 
+    @Option(names = "--policy-commands",
+            description = "Read policy changes on standard input, one a line: 'policy FILE' deploys or replaces, "
+                    + "'policy none' removes; each answered with a line 'POLICY ...'")
+    boolean policyCommands;
+
     @Option(names = "--thread-policy", paramLabel = "FILE",
             description = "A thread policy to deploy through syrupd for this server's worker threads only: deployed for "
                     + "registered threads of the server's cgroup, and each worker registers itself (default: none)")

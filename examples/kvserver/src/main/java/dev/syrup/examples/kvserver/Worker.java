@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * One worker: serves the requests arriving on its own socket, one at a time, and answers each from
@@ -18,9 +19,9 @@ final class Worker implements Runnable {
     private final long getNanos;
     private final long scanNanos;
     private final boolean scanSpins;
-    private final WorkerState state;
+    private final Supplier<WorkerState> state;
 
-    Worker(int index, DatagramChannel channel, ServerOptions options, WorkerState state) {
+    Worker(int index, DatagramChannel channel, ServerOptions options, Supplier<WorkerState> state) {
         this.index = index;
         this.channel = channel;
         this.getNanos = TimeUnit.MICROSECONDS.toNanos(options.getUs);
@@ -42,7 +43,7 @@ final class Worker implements Runnable {
                 boolean served = serve(type);
                 // The request is done: take it off this worker's counters before answering, so a
                 // client that has its answer never sees it still queued.
-                state.finished(index, RequestCodec.countedAsScan(in));
+                state.get().finished(index, RequestCodec.countedAsScan(in));
                 if (served) {
                     RequestCodec.reply(in, index, out);
                     channel.send(out, client);

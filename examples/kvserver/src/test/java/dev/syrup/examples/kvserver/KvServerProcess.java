@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,16 +70,24 @@ final class KvServerProcess implements AutoCloseable {
         }
     }
 
+    /** command sends one line of --policy-commands and returns the server's answer. */
+    String command(String line) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        return nextLine();
+    }
+
     private String nextLine() {
         String line;
         try {
-            line = stdout.poll(30, TimeUnit.SECONDS);
+            line = stdout.poll(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
         if (line == null || line == END) {
-            throw new IllegalStateException("the server did not become ready:\n" + stderr);
+            throw new IllegalStateException("the server did not answer:\n" + stderr);
         }
         return line;
     }

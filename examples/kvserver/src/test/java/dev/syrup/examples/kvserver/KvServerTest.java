@@ -166,6 +166,51 @@ class KvServerTest {
         }
     }
 
+    /** The demo compares policies on one running server: deploy, replace, a refused replace, remove, deploy again. */
+    @Test
+    void policyCommandsSwitchPoliciesUnderTheRunningServer() throws Exception {
+        Path broken = Files.writeString(Files.createTempFile("broken", ".c"), "uint32_t schedule(void *p, void *e) { return }\n");
+        try (KvServerProcess server = KvServerProcess.start(ns, syrupd, "--workers", "4", "--scan-us", "2000",
+                "--policy-commands")) {
+            assertThat(server.deploymentId()).isNull();
+
+            String first = server.command("policy " + resource("route_by_id.c"));
+            assertThat(first).startsWith("POLICY ").doesNotContain("failed");
+            String id = first.substring("POLICY ".length());
+            assertThat(ProbeRun.run(ns, PORT, PROBE_TIMEOUT, "G*8"))
+                    .allSatisfy(r -> assertThat(r.worker()).isEqualTo((int) (r.id() % 4)));
+
+            // Replaced in place: same deployment, the new policy's counters published and drained.
+            assertThat(server.command("policy " + policy("least_loaded.c"))).isEqualTo("POLICY " + id);
+            List<ProbeRun.Seen> mixed = ProbeRun.run(ns, PORT, PROBE_TIMEOUT, "G*100", "S*10", "G*100");
+            assertThat(mixed).hasSize(210);
+            assertThat(workersOf(mixed, 'G')).containsExactlyInAnyOrder(0, 1, 2, 3);
+            assertThat(server.stderr()).contains("publishing worker state in map workers of " + id);
+            assertThat(counters(id).values()).allSatisfy(s -> assertThat(s).containsExactly(0, 0));
+
+            // A policy that does not compile is refused; least_loaded keeps running.
+            assertThat(server.command("policy " + broken)).startsWith("POLICY failed: ");
+            assertThat(deployment(id).policy().name()).endsWith("least_loaded.c");
+            assertThat(ProbeRun.run(ns, PORT, PROBE_TIMEOUT, "G*40")).hasSize(40);
+            assertThat(counters(id).values()).allSatisfy(s -> assertThat(s).containsExactly(0, 0));
+
+            // Removed: Linux's hash again, one flow on one worker.
+            assertThat(server.command("policy none")).isEqualTo("POLICY none");
+            assertThat(syrup.list()).noneMatch(d -> d.id().equals(id));
+            assertThat(workersOf(ProbeRun.run(ns, PORT, PROBE_TIMEOUT, "G*20"), 'G')).hasSize(1);
+
+            String again = server.command("policy " + resource("route_by_id.c"));
+            assertThat(again).startsWith("POLICY ").isNotEqualTo("POLICY " + id).doesNotContain("failed");
+            assertThat(ProbeRun.run(ns, PORT, PROBE_TIMEOUT, "G*8"))
+                    .allSatisfy(r -> assertThat(r.worker()).isEqualTo((int) (r.id() % 4)));
+            String last = again.substring("POLICY ".length());
+            server.stop();
+            assertThat(syrup.list()).noneMatch(d -> d.id().equals(last)); // removed on exit
+        } finally {
+            Files.delete(broken);
+        }
+    }
+
     private static Set<Integer> workersOf(List<ProbeRun.Seen> replies, char type) {
         return replies.stream().filter(r -> r.type() == type).map(ProbeRun.Seen::worker).collect(Collectors.toSet());
     }
