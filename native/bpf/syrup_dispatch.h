@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The maps of a root dispatcher, the same at every hook: the PROG_ARRAY it
- * tail-calls through, keyed by destination port, and the agent's bookkeeping.
+ * The maps of a root dispatcher (XDP; socket-select needs none, its programs are
+ * attached to their reuseport group): the PROG_ARRAY it tail-calls through,
+ * keyed by destination port, and the agent's bookkeeping.
  */
 #ifndef SYRUP_DISPATCH_H
 #define SYRUP_DISPATCH_H

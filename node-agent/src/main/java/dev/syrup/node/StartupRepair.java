@@ -9,6 +9,9 @@ import dev.syrup.hook.PinLayout;
 import dev.syrup.deploy.PortConflictException;
 import dev.syrup.hook.Dispatcher;
 import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.NetnsRef;
+import dev.syrup.hook.Protocol;
+import dev.syrup.hook.SocketSelectAttacher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +23,8 @@ import java.util.Set;
 /**
  * At start-up, makes the node's records and the kernel's pinned state agree: deployments with both
  * are adopted (their programs never stopped); a record whose pins are gone is dropped; pins without
- * a record are unpinned, and dispatcher routes to programs of no deployment are removed.
+ * a record are unpinned, dispatcher routes to programs of no deployment are removed and socket
+ * groups running such programs are detached.
  */
 final class StartupRepair {
     private final Deployer deployer;
@@ -85,6 +89,10 @@ final class StartupRepair {
         }
         for (Path netns : Bpffs.list(layout.root().resolve("dispatchers"))) {
             for (Path dir : Bpffs.list(netns)) {
+                if (dir.getFileName().toString().equals(PinLayout.SOCKET_SELECT_GROUPS)) {
+                    sweepSocketGroups(netns, dir, live, repaired);
+                    continue;
+                }
                 if (!Files.exists(dir.resolve("prog"))) {
                     Bpffs.removeTree(dir);
                     continue;
@@ -105,6 +113,27 @@ final class StartupRepair {
             }
             if (Bpffs.list(netns).isEmpty()) {
                 Bpffs.removeTree(netns);
+            }
+        }
+    }
+
+    /**
+     * A reuseport group running a program of no deployment is returned to the kernel's hash (the
+     * program keeps running as long as it is attached, pinned or not).
+     */
+    private void sweepSocketGroups(Path netnsDir, Path groups, Set<Integer> live, List<String> repaired) {
+        long inode = Long.parseLong(netnsDir.getFileName().toString().substring("netns-".length()));
+        for (Path pin : Bpffs.list(groups)) {
+            String[] group = pin.getFileName().toString().split("-", 2);
+            int progId;
+            try (Fd prog = Bpf.open(pin)) {
+                progId = Bpf.programInfo(prog).id();
+            }
+            if (!live.contains(progId)) {
+                SocketSelectAttacher.detachGroup(NetnsRef.ofInode(inode), Protocol.parse(group[0]),
+                        Integer.parseInt(group[1]));
+                SocketSelectAttacher.removeGroupPin(pin);
+                repaired.add("socket group " + layout.root().relativize(pin) + " ran a program of no deployment: detached");
             }
         }
     }
