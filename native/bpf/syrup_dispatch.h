@@ -28,4 +28,25 @@ struct {
 	__uint(max_entries, 65536);
 } syrup_routes SEC(".maps");
 
+/* Fast slots (dispatch_xdp.bpf.c): the port of each slot (0: free) and the program it jumps to. */
+#define SYRUP_FAST_SLOTS 4
+
+struct syrup_fast_ports {
+	__u32 port[SYRUP_FAST_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct syrup_fast_ports);
+	__uint(max_entries, 1);
+} syrup_fast_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, SYRUP_FAST_SLOTS);
+} syrup_fast SEC(".maps");
+
 #endif /* SYRUP_DISPATCH_H */

@@ -33,6 +33,9 @@ int syrup_xdp_cpu(struct xdp_md *ctx)
 		syrup_count(SYRUP_STAT_FALLBACK);
 		return XDP_PASS;
 	}
+	/* Another application's packet, however it got here: never shown to this policy. */
+	if (syrup_cfg.port && l4.dport != syrup_cfg.port)
+		return XDP_PASS;
 	syrup_set_meta(l4.sport, l4.dport, l4.proto, 0);
 
 	__u32 exec = schedule(l4.payload, end);

@@ -80,6 +80,7 @@ struct syrup_config {
 	__u32 nr_executors;
 	__u32 hook;
 	__u32 cpus[SYRUP_MAX_EXECUTORS];
+	__u32 port; /* the one destination port the program serves at XDP; 0: any (offline runs) */
 };
 const volatile struct syrup_config syrup_cfg SEC(".rodata.syrup");
 

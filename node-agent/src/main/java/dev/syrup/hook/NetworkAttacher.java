@@ -46,7 +46,7 @@ public abstract class NetworkAttacher<T extends NetworkTarget> implements Attach
 
     @Override
     public HookConfig config(T target, Executors executors) {
-        return new HookConfig(target.hook(), executors.count(), executors.cpus());
+        return HookConfig.of(target, executors.count(), executors.cpus());
     }
 
     /** A new program shares nothing; a replacement shares the running one's counters and executor maps. */
