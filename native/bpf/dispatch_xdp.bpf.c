@@ -26,21 +26,17 @@ int syrup_dispatch(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct syrup_l4 l4 = {};
-	__u32 zero = 0;
 
 	if (syrup_parse_eth(data, end, &l4))
 		return XDP_PASS;
-	struct syrup_fast_ports *fast = bpf_map_lookup_elem(&syrup_fast_ports, &zero);
-	if (fast) {
-		if (l4.dport == fast->port[0])
-			syrup_tail_call_const(ctx, &syrup_fast, 0);
-		if (l4.dport == fast->port[1])
-			syrup_tail_call_const(ctx, &syrup_fast, 1);
-		if (l4.dport == fast->port[2])
-			syrup_tail_call_const(ctx, &syrup_fast, 2);
-		if (l4.dport == fast->port[3])
-			syrup_tail_call_const(ctx, &syrup_fast, 3);
-	}
+	if (l4.dport == syrup_fast_ports[0])
+		syrup_tail_call_const(ctx, &syrup_fast, 0);
+	if (l4.dport == syrup_fast_ports[1])
+		syrup_tail_call_const(ctx, &syrup_fast, 1);
+	if (l4.dport == syrup_fast_ports[2])
+		syrup_tail_call_const(ctx, &syrup_fast, 2);
+	if (l4.dport == syrup_fast_ports[3])
+		syrup_tail_call_const(ctx, &syrup_fast, 3);
 	bpf_tail_call(ctx, &syrup_ports, l4.dport);
 	return XDP_PASS;
 }

@@ -28,19 +28,14 @@ struct {
 	__uint(max_entries, 65536);
 } syrup_routes SEC(".maps");
 
-/* Fast slots (dispatch_xdp.bpf.c): the port of each slot (0: free) and the program it jumps to. */
+/*
+ * Fast slots (dispatch_xdp.bpf.c): the port of each slot (0: free), a global so
+ * that reading it is a plain load (its section is a one-entry array map the
+ * agent writes), and the program each slot jumps to.
+ */
 #define SYRUP_FAST_SLOTS 4
 
-struct syrup_fast_ports {
-	__u32 port[SYRUP_FAST_SLOTS];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct syrup_fast_ports);
-	__uint(max_entries, 1);
-} syrup_fast_ports SEC(".maps");
+__u32 syrup_fast_ports[SYRUP_FAST_SLOTS] SEC(".data.fast");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);

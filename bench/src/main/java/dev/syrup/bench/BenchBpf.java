@@ -9,12 +9,15 @@ import java.util.List;
 final class BenchBpf {
     private BenchBpf() {}
 
+    /** The SDK's hook sources and headers (syrup_parse.h ...), on the include path of every compile. */
+    static Path sdkBpfDir;
+
     /** compile builds bench/bpf/NAME.bpf.c with the given -D definitions and returns the object. */
     static Path compile(String name, String... defines) throws Exception {
         Path src = Path.of(System.getProperty("syrup.bench.bpf", "bench/bpf"), name + ".bpf.c");
         Path out = Files.createTempFile(name, ".bpf.o");
         List<String> cmd = new ArrayList<>(List.of("clang", "-target", "bpf", "-O2", "-g", "-mcpu=v3",
-                "-I/usr/include/" + multiarch()));
+                "-I/usr/include/" + multiarch(), "-I" + sdkBpfDir));
         for (String d : defines) {
             cmd.add("-D" + d);
         }

@@ -64,24 +64,25 @@ public final class DataPlaneCostBench {
         String oldStats = Files.readString(STATS_SYSCTL).trim();
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "syrup", "bench");
         Sdk sdk = Sdk.extract(cache);
+        BenchBpf.sdkBpfDir = sdk.bpfDir();
         PolicyCompiler compiler = new PolicyCompiler(sdk, new ObjectCache(cache.resolve("objects")));
         PinLayout layout = new PinLayout(Path.of("/sys/fs/bpf/syrup-bench-" + ProcessHandle.current().pid()));
+        Path tailCall = BenchBpf.compile("tail_call_dispatch");
         try (NetNs ns = NetNs.create(); UdpWorkers workers = UdpWorkers.start(ns, "127.0.0.1", PORT, 4)) {
             Deployer deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO);
             Files.writeString(STATS_SYSCTL, "1");
-            new DataPlaneCostBench(ns, workers, deployer, packets).run(rounds);
+            new DataPlaneCostBench(ns, workers, deployer, packets).run(rounds, tailCall);
             // Test runs time themselves; the statistics would add their own clock reads to every run.
             Files.writeString(STATS_SYSCTL, "0");
-            XdpCpuCost.run(ns, deployer, rounds, repeat);
+            XdpCpuCost.run(ns, deployer, rounds, repeat, tailCall);
         } finally {
             Files.writeString(STATS_SYSCTL, oldStats);
             Bpffs.removeTree(layout.root());
         }
     }
 
-    private void run(int rounds) throws Exception {
+    private void run(int rounds, Path tailCall) throws Exception {
         Path bare = BenchBpf.compile("bare_round_robin");
-        Path tailCall = BenchBpf.compile("tail_call_dispatch");
         Figures figures = new Figures(List.of(BARE, SYRUP, TAIL_CALL));
         System.out.printf("socket select, 4 UDP sockets, %d datagrams per run, %d rounds%n", packets, rounds);
         for (int r = 1; r <= rounds; r++) {

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * A root dispatcher: one program per interface that tail-calls the policy deployed for a
  * packet's destination port. Pinned in its own directory: prog, ports (the PROG_ARRAY), routes
  * (which ports are in use) and the fast slots (see dispatch_xdp.bpf.c): fast (the PROG_ARRAY
- * they jump through) and fast_ports (each slot's port, 0 when free).
+ * they jump through) and fast_ports (the ".data.fast" section: each slot's port, 0 when free).
  */
 public final class Dispatcher implements AutoCloseable {
     static final String PROGRAM = "syrup_dispatch";
@@ -50,7 +50,7 @@ public final class Dispatcher implements AutoCloseable {
         try (BpfObject obj = BpfObject.open(objectFile)) {
             obj.load();
             Dispatcher d = new Dispatcher(dir, obj.program(PROGRAM), obj.map("syrup_ports"), obj.map("syrup_routes"),
-                    obj.map("syrup_fast"), obj.map("syrup_fast_ports"));
+                    obj.map("syrup_fast"), obj.map(".data.fast"));
             Bpf.pin(d.ports.fd(), dir.resolve("ports"));
             Bpf.pin(d.routes.fd(), dir.resolve("routes"));
             Bpf.pin(d.fast.fd(), dir.resolve("fast"));
