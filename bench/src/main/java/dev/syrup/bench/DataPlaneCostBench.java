@@ -68,6 +68,7 @@ public final class DataPlaneCostBench {
         PolicyCompiler compiler = new PolicyCompiler(sdk, new ObjectCache(cache.resolve("objects")));
         PinLayout layout = new PinLayout(Path.of("/sys/fs/bpf/syrup-bench-" + ProcessHandle.current().pid()));
         Path tailCall = BenchBpf.compile("tail_call_dispatch");
+        MachineLoad load = new MachineLoad();
         try (NetNs ns = NetNs.create(); UdpWorkers workers = UdpWorkers.start(ns, "127.0.0.1", PORT, 4)) {
             Deployer deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO);
             Files.writeString(STATS_SYSCTL, "1");
@@ -75,6 +76,7 @@ public final class DataPlaneCostBench {
             // Test runs time themselves; the statistics would add their own clock reads to every run.
             Files.writeString(STATS_SYSCTL, "0");
             XdpCpuCost.run(ns, deployer, rounds, repeat, tailCall);
+            System.out.println("machine during the run: " + load.describe());
         } finally {
             Files.writeString(STATS_SYSCTL, oldStats);
             Bpffs.removeTree(layout.root());

@@ -20,17 +20,29 @@ final class Figures {
         return xs.get(xs.size() - 1);
     }
 
-    /** print prints the table; ratios are medians over the baseline's median. */
+    /**
+     * print prints the table: medians over rounds and their ratio to the baseline's, and the ratio
+     * within each round (both measured moments apart), median and range over rounds.
+     */
     void print(String baseline) {
-        double base = median(samples.get(baseline));
+        List<Double> base = samples.get(baseline);
         System.out.println();
-        System.out.println("| variant | median ns/packet | min | max | ratio to " + baseline + " (median) |");
-        System.out.println("|---|---|---|---|---|");
-        samples.forEach((v, xs) -> System.out.printf("| %s | %.1f | %.1f | %.1f | %.2f |%n", v, median(xs),
-                xs.stream().mapToDouble(d -> d).min().orElse(0), xs.stream().mapToDouble(d -> d).max().orElse(0),
-                median(xs) / base));
+        System.out.println("| variant | median ns/packet | min | max | ratio of medians | ratio per round: median (min-max) |");
+        System.out.println("|---|---|---|---|---|---|");
+        samples.forEach((v, xs) -> {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < xs.size(); i++) {
+                ratios.add(xs.get(i) / base.get(i));
+            }
+            System.out.printf("| %s | %.1f | %.1f | %.1f | %.2f | %.2f (%.2f-%.2f) |%n", v, median(xs), min(xs), max(xs),
+                    median(xs) / median(base), median(ratios), min(ratios), max(ratios));
+        });
         System.out.println();
     }
+
+    private static double min(List<Double> xs) { return xs.stream().mapToDouble(d -> d).min().orElse(0); }
+
+    private static double max(List<Double> xs) { return xs.stream().mapToDouble(d -> d).max().orElse(0); }
 
     private static double median(List<Double> xs) {
         List<Double> s = xs.stream().sorted().toList();
