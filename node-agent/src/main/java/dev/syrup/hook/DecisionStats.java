@@ -2,6 +2,8 @@ package dev.syrup.hook;
 
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
+import dev.syrup.bpf.BpfObject;
+import dev.syrup.bpf.Bpffs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -34,12 +36,36 @@ public record DecisionStats(long[] perExecutor, long pass, long drop, long fallb
         }
     }
 
+    /**
+     * Whether a replacement can share the counters pinned at pin: not those of a program loaded by
+     * an earlier version (one u64 per slot, apart from the packet facts). A replacement then counts
+     * from zero in its own map, which {@link #repin} puts in their place.
+     */
+    public static boolean shareable(Path pin) {
+        try (BpfMap map = new BpfMap(Bpf.open(pin))) {
+            return map.info().maxEntries() != SLOTS;
+        }
+    }
+
+    /** repin pins a replacement's counters at the target's counters pin (a no-op when they were shared). */
+    public static void repin(BpfObject policy, Path targetDir) {
+        try (BpfMap map = policy.map(MAP)) {
+            Bpffs.replacePin(map.fd(), targetDir.resolve(PIN));
+        }
+    }
+
     /** sums reads every counter slot of a hook program's counters' map, summed over CPUs. */
     public static long[] sums(BpfMap map) {
+        long[] slots = new long[SLOTS];
+        if (map.info().maxEntries() == SLOTS) { // pinned by an earlier version: one u64 per slot
+            for (int i = 0; i < SLOTS; i++) {
+                slots[i] = map.lookupU64Sum(i);
+            }
+            return slots;
+        }
         int stride = (map.info().valueSize() + 7) & ~7; // the kernel hands out per-CPU values 8-aligned
         byte[] value = map.lookup(BpfMap.u32(0)).orElse(new byte[0]);
         ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
-        long[] slots = new long[SLOTS];
         for (int cpu = 0; cpu + stride <= value.length; cpu += stride) {
             for (int i = 0; i < SLOTS; i++) {
                 slots[i] += b.getLong(cpu + COUNTERS_OFFSET + 8 * i);

@@ -57,7 +57,9 @@ public abstract class NetworkAttacher<T extends NetworkTarget> implements Attach
         }
         Path targetDir = layout.target(id, target);
         Map<String, Path> maps = new LinkedHashMap<>();
-        maps.put(DecisionStats.MAP, targetDir.resolve(DecisionStats.PIN));
+        if (DecisionStats.shareable(targetDir.resolve(DecisionStats.PIN))) {
+            maps.put(DecisionStats.MAP, targetDir.resolve(DecisionStats.PIN));
+        }
         executorMaps().forEach((name, pin) -> maps.put(name, targetDir.resolve(pin)));
         return maps;
     }
@@ -90,6 +92,7 @@ public abstract class NetworkAttacher<T extends NetworkTarget> implements Attach
         try (Fd prog = policy.program(target.hook().programName())) {
             reroute(target, prog);
             Bpffs.replacePin(prog, targetDir.resolve(PROG_PIN));
+            DecisionStats.repin(policy, targetDir);
         }
     }
 

@@ -81,7 +81,10 @@ public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarg
     }
 
     @Override
-    protected void reroute(SocketSelectTarget target, Fd prog) {
+    protected void reroute(SocketSelectTarget target, Fd prog) { attachGroup(layout, target, prog); }
+
+    /** attachGroup attaches prog to target's reuseport group in place of what it runs, and pins it as the group's. */
+    public static void attachGroup(PinLayout layout, SocketSelectTarget target, Fd prog) {
         List<ReuseportSockets.Owner> owners = owners(target);
         if (owners.isEmpty()) {
             throw new TargetUnavailableException("no " + target.protocol() + " socket is bound to port "
@@ -90,7 +93,9 @@ public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarg
         try (Fd sock = ReuseportSockets.take(owners.subList(0, 1), target.protocol(), target.port()).get(0)) {
             Sockets.attachReuseport(sock, prog);
         }
-        Bpffs.replacePin(prog, groupPin(target));
+        Path pin = layout.socketSelectGroup(target.netns(), target.protocol(), target.port());
+        Bpffs.mkdirs(pin.getParent());
+        Bpffs.replacePin(prog, pin);
     }
 
     @Override
