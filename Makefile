@@ -109,10 +109,11 @@ demo-steering: native bpffs
 	$(MVN) -q -DskipTests install
 	@$(MVN) -q -pl bench exec:java -Dexec.mainClass=dev.syrup.bench.SteeringDemo $(BENCH_PROPS)
 
+# Per-packet cost of socket select (kernel BPF statistics) and xdp-cpu (BPF_PROG_TEST_RUN) against bare programs.
 bench-dataplane: native bpffs
-	$(MVN) -q -DskipTests install
-	$(MVN) -q -pl bench exec:java -Dexec.mainClass=dev.syrup.bench.DataPlaneCostBench $(BENCH_PROPS) \
-	  -Dexec.args="$(or $(ROUNDS),7) $(or $(PACKETS),20000)"
+	$(MVN) -q -pl bench -am package -DskipTests
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.DataPlaneCostBench \
+	  $(or $(ROUNDS),7) $(or $(PACKETS),20000) $(or $(REPEAT),1000000)
 
 # Compile + object inspection time per example policy and hook (clang, then the inspector), medians.
 .PHONY: bench-compile

@@ -24,24 +24,24 @@ int syrup_socket_select(struct sk_reuseport_md *md)
 		syrup_count(SYRUP_STAT_FALLBACK);
 		return SK_PASS;
 	}
-	syrup_set_meta(l4.sport, l4.dport, l4.proto, md->hash);
+	struct syrup_percpu *s = syrup_set_meta(l4.sport, l4.dport, l4.proto, md->hash);
 
 	__u32 exec = schedule(l4.payload, end);
 	if (exec == SYRUP_DROP) {
-		syrup_count(SYRUP_STAT_DROP);
+		syrup_count_in(s, SYRUP_STAT_DROP);
 		return SK_DROP;
 	}
 	if (exec == SYRUP_PASS) {
-		syrup_count(SYRUP_STAT_PASS);
+		syrup_count_in(s, SYRUP_STAT_PASS);
 		return SK_PASS;
 	}
 	/* Out of range, or no socket at that index: the kernel's hash decides. */
 	if (exec >= syrup_cfg.nr_executors || exec >= SYRUP_MAX_EXECUTORS ||
 	    bpf_sk_select_reuseport(md, &syrup_socks, &exec, 0)) {
-		syrup_count(SYRUP_STAT_FALLBACK);
+		syrup_count_in(s, SYRUP_STAT_FALLBACK);
 		return SK_PASS;
 	}
-	syrup_count(exec);
+	syrup_count_in(s, exec);
 	return SK_PASS;
 }
 

@@ -33,22 +33,25 @@ int syrup_xdp_cpu(struct xdp_md *ctx)
 		syrup_count(SYRUP_STAT_FALLBACK);
 		return XDP_PASS;
 	}
-	syrup_set_meta(l4.sport, l4.dport, l4.proto, 0);
+	/* Another application's packet, however it got here: never shown to this policy. */
+	if (syrup_cfg.port && l4.dport != syrup_cfg.port)
+		return XDP_PASS;
+	struct syrup_percpu *s = syrup_set_meta(l4.sport, l4.dport, l4.proto, 0);
 
 	__u32 exec = schedule(l4.payload, end);
 	if (exec == SYRUP_DROP) {
-		syrup_count(SYRUP_STAT_DROP);
+		syrup_count_in(s, SYRUP_STAT_DROP);
 		return XDP_DROP;
 	}
 	if (exec == SYRUP_PASS) {
-		syrup_count(SYRUP_STAT_PASS);
+		syrup_count_in(s, SYRUP_STAT_PASS);
 		return XDP_PASS;
 	}
 	if (exec >= syrup_cfg.nr_executors || exec >= SYRUP_MAX_EXECUTORS) {
-		syrup_count(SYRUP_STAT_FALLBACK);
+		syrup_count_in(s, SYRUP_STAT_FALLBACK);
 		return XDP_PASS;
 	}
-	syrup_count(exec);
+	syrup_count_in(s, exec);
 	/* An empty CPUMAP slot makes the redirect fall back to XDP_PASS. */
 	return bpf_redirect_map(&syrup_cpumap, syrup_cfg.cpus[exec], XDP_PASS);
 }

@@ -80,6 +80,7 @@ struct syrup_config {
 	__u32 nr_executors;
 	__u32 hook;
 	__u32 cpus[SYRUP_MAX_EXECUTORS];
+	__u32 port; /* the one destination port the program serves at XDP; 0: any (offline runs) */
 };
 const volatile struct syrup_config syrup_cfg SEC(".rodata.syrup");
 
@@ -92,10 +93,19 @@ struct syrup_pkt_meta {
 	__u32 hash;     /* the kernel's flow hash where the hook has one, else 0 */
 };
 
+/*
+ * A hook program's per-CPU scratch: the current input's facts, then the hook's
+ * decision counters (syrup_hook.h), so that one lookup per input serves both.
+ */
+struct syrup_percpu {
+	struct syrup_pkt_meta pkt;
+	__u64 decisions[SYRUP_MAX_EXECUTORS + 3];
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
-	__type(value, struct syrup_pkt_meta);
+	__type(value, struct syrup_percpu);
 	__uint(max_entries, 1);
 } syrup_meta SEC(".maps");
 
@@ -108,7 +118,8 @@ static __always_inline __u32 syrup_executors(void)
 static __always_inline struct syrup_pkt_meta *syrup_pkt(void)
 {
 	__u32 zero = 0;
-	return bpf_map_lookup_elem(&syrup_meta, &zero);
+	struct syrup_percpu *s = bpf_map_lookup_elem(&syrup_meta, &zero);
+	return s ? &s->pkt : NULL;
 }
 
 /* Source port of the current input, host byte order (0 if unknown). */

@@ -154,4 +154,26 @@ class DaemonTest {
         server.reset();
         assertThat(send(40, 1)).containsExactly(10, 10, 10, 10);
     }
+
+    @Test
+    void restartDetachesASocketGroupLeftRunningAProgramOfNoDeployment() throws Exception {
+        String lost;
+        try (RawClient c = new RawClient(syrupd.socket)) {
+            lost = deploy(c, "round_robin.c");
+        }
+        syrupd.kill();
+        // The record is lost; the program stays attached to the application's group all the same.
+        Files.delete(syrupd.dir.resolve("state/deployments/" + lost + ".json"));
+        assertThat(send(40, 1)).containsExactly(10, 10, 10, 10);
+        syrupd.start();
+        try (RawClient c = new RawClient(syrupd.socket)) {
+            JsonNode status = c.request(Request.status());
+            assertThat(status.path("repaired").toString()).contains(lost).contains("socket group");
+            assertThat(c.request(Request.list()).path("deployments")).isEmpty();
+        }
+        assertThat(syrupd.pinRoot.resolve("dispatchers").toFile().list()).isNullOrEmpty();
+        // Back on Linux's hash: one flow, one socket.
+        server.reset();
+        assertThat(send(40, 1)).contains(40L);
+    }
 }

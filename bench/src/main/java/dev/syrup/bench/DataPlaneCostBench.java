@@ -24,24 +24,24 @@ import dev.syrup.testing.UdpWorkers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Per-packet cost of socket select under real traffic, from the kernel's BPF run-time statistics
+ * Per-packet cost of Syrup's data path against the same policy written directly for the hook.
+ * Socket select, under real traffic, from the kernel's BPF run-time statistics
  * (kernel.bpf_stats_enabled: run_time_ns / run_cnt of the program the socket group runs):
  * <ul>
  * <li>bare: round robin written directly as an sk_reuseport program (bench/bpf);
- * <li>hook: round_robin.c in Syrup's socket-select wrapper, attached directly to the group;
- * <li>dispatcher: the full path, root dispatcher tail-calling the wrapped policy.
+ * <li>syrup: round_robin.c deployed by Syrup, the program the agent attaches to the group;
+ * <li>tail call (before): the earlier path, a root dispatcher tail-calling that same program.
  * </ul>
- * Variants alternate within each round, so machine noise hits them alike; ratios are to bare.
+ * Then xdp-cpu with BPF_PROG_TEST_RUN (see {@link XdpCpuCost}). Variants alternate within each
+ * round, so machine noise hits them alike; ratios are to bare.
  */
 public final class DataPlaneCostBench {
-    private static final int PORT = 9000;
+    static final int PORT = 9000;
     private static final Path STATS_SYSCTL = Path.of("/proc/sys/kernel/bpf_stats_enabled");
+    private static final String BARE = "bare", SYRUP = "syrup", TAIL_CALL = "tail call (before)";
 
     private final NetNs ns;
     private final UdpWorkers workers;
@@ -60,42 +60,41 @@ public final class DataPlaneCostBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int packets = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
+        int repeat = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         String oldStats = Files.readString(STATS_SYSCTL).trim();
-        Files.writeString(STATS_SYSCTL, "1");
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "syrup", "bench");
         Sdk sdk = Sdk.extract(cache);
+        BenchBpf.sdkBpfDir = sdk.bpfDir();
         PolicyCompiler compiler = new PolicyCompiler(sdk, new ObjectCache(cache.resolve("objects")));
         PinLayout layout = new PinLayout(Path.of("/sys/fs/bpf/syrup-bench-" + ProcessHandle.current().pid()));
+        Path tailCall = BenchBpf.compile("tail_call_dispatch");
+        MachineLoad load = new MachineLoad();
         try (NetNs ns = NetNs.create(); UdpWorkers workers = UdpWorkers.start(ns, "127.0.0.1", PORT, 4)) {
             Deployer deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO);
-            new DataPlaneCostBench(ns, workers, deployer, packets).run(rounds);
+            Files.writeString(STATS_SYSCTL, "1");
+            new DataPlaneCostBench(ns, workers, deployer, packets).run(rounds, tailCall);
+            // Test runs time themselves; the statistics would add their own clock reads to every run.
+            Files.writeString(STATS_SYSCTL, "0");
+            XdpCpuCost.run(ns, deployer, rounds, repeat, tailCall);
+            System.out.println("machine during the run: " + load.describe());
         } finally {
             Files.writeString(STATS_SYSCTL, oldStats);
             Bpffs.removeTree(layout.root());
         }
     }
 
-    private void run(int rounds) throws Exception {
-        Path bare = compileBare();
-        Map<String, List<Double>> results = new LinkedHashMap<>();
-        for (String v : List.of("bare", "hook", "dispatcher")) {
-            results.put(v, new ArrayList<>());
-        }
+    private void run(int rounds, Path tailCall) throws Exception {
+        Path bare = BenchBpf.compile("bare_round_robin");
+        Figures figures = new Figures(List.of(BARE, SYRUP, TAIL_CALL));
         System.out.printf("socket select, 4 UDP sockets, %d datagrams per run, %d rounds%n", packets, rounds);
         for (int r = 1; r <= rounds; r++) {
-            results.get("bare").add(measureBare(bare));
-            results.get("hook").add(measureSyrup(false));
-            results.get("dispatcher").add(measureSyrup(true));
-            System.out.printf("round %d: bare %.1f ns, hook %.1f ns, dispatcher %.1f ns%n", r,
-                    last(results.get("bare")), last(results.get("hook")), last(results.get("dispatcher")));
+            figures.add(BARE, measureBare(bare));
+            figures.add(SYRUP, measureSyrup(null));
+            figures.add(TAIL_CALL, measureSyrup(tailCall));
+            System.out.printf("round %d: %s %.1f ns, %s %.1f ns, %s %.1f ns%n", r, BARE, figures.last(BARE), SYRUP,
+                    figures.last(SYRUP), TAIL_CALL, figures.last(TAIL_CALL));
         }
-        double base = median(results.get("bare"));
-        System.out.println();
-        System.out.println("| variant | median ns/packet | min | max | ratio to bare (median) |");
-        System.out.println("|---|---|---|---|---|");
-        results.forEach((v, xs) -> System.out.printf("| %s | %.1f | %.1f | %.1f | %.2f |%n", v, median(xs),
-                xs.stream().mapToDouble(d -> d).min().orElse(0), xs.stream().mapToDouble(d -> d).max().orElse(0),
-                median(xs) / base));
+        figures.print(BARE);
     }
 
     /** The baseline program, attached straight to the application's socket group. */
@@ -120,21 +119,25 @@ public final class DataPlaneCostBench {
         }
     }
 
-    /** round_robin.c deployed by Syrup; measured at the dispatcher, or with the wrapped policy attached alone. */
-    private double measureSyrup(boolean throughDispatcher) throws Exception {
+    /**
+     * round_robin.c deployed by Syrup; measured at the program the group runs, or, given the tail
+     * call dispatcher's object, with that dispatcher attached in front of it.
+     */
+    private double measureSyrup(Path tailCallDispatcher) throws Exception {
         Deployment d = deployer.deploy(PolicySource.fromFile(examples().resolve("round_robin.c")), List.of(target));
-        try {
-            Path progPin = throughDispatcher ? deployer.layout().socketSelectDispatcher(target.netns()).resolve("prog")
-                    : deployer.layout().target(d.id(), target).resolve("prog");
-            try (Fd prog = Bpf.open(progPin)) {
-                if (!throughDispatcher) {
-                    List<Fd> socks = ReuseportSockets.take(ReuseportSockets.find(target.netns(), Protocol.UDP, PORT)
-                            .subList(0, 1), Protocol.UDP, PORT);
-                    try (Fd sock = socks.get(0)) {
-                        Sockets.attachReuseport(sock, prog); // replaces the dispatcher for this group
-                    }
-                }
+        try (Fd prog = Bpf.open(deployer.layout().target(d.id(), target).resolve("prog"))) {
+            if (tailCallDispatcher == null) {
                 return nsPerPacket(prog);
+            }
+            try (BpfObject obj = BpfObject.open(tailCallDispatcher)) {
+                obj.load();
+                try (BpfMap ports = obj.map("tail_call_ports"); Fd dispatcher = obj.program("tail_call_dispatch");
+                     Fd sock = ReuseportSockets.take(ReuseportSockets.find(target.netns(), Protocol.UDP, PORT)
+                             .subList(0, 1), Protocol.UDP, PORT).get(0)) {
+                    ports.update(BpfMap.u32(PORT), BpfMap.u32(prog.get()));
+                    Sockets.attachReuseport(sock, dispatcher); // in place of the policy's program
+                    return nsPerPacket(dispatcher);
+                }
             }
         } finally {
             deployer.remove(d.id());
@@ -159,30 +162,7 @@ public final class DataPlaneCostBench {
         return (double) (after.runTimeNs() - before.runTimeNs()) / runs;
     }
 
-    private Path compileBare() throws Exception {
-        Path src = Path.of(System.getProperty("syrup.bench.bpf", "bench/bpf"), "bare_round_robin.bpf.c");
-        Path out = Files.createTempFile("bare_round_robin", ".bpf.o");
-        Process p = new ProcessBuilder("clang", "-target", "bpf", "-O2", "-g", "-mcpu=v3", "-I/usr/include/"
-                + multiarch(), "-c", src.toString(), "-o", out.toString()).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("compiling " + src + " failed");
-        }
-        return out;
-    }
-
-    private static String multiarch() throws Exception {
-        Process p = new ProcessBuilder("gcc", "-dumpmachine").start();
-        return new String(p.getInputStream().readAllBytes()).trim();
-    }
-
-    private static Path examples() {
+    static Path examples() {
         return Path.of(System.getProperty("syrup.examples", "examples"), "policies");
-    }
-
-    private static double last(List<Double> xs) { return xs.get(xs.size() - 1); }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = xs.stream().sorted().toList();
-        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
     }
 }

@@ -66,7 +66,7 @@ public final class Deployer {
         this.layout = layout;
         this.threadBackend = threadBackend;
         this.compiler = compiler;
-        attachers.put(Hook.SOCKET_SELECT, new SocketSelectAttacher(layout, sdk.dispatcherObject(Hook.SOCKET_SELECT)));
+        attachers.put(Hook.SOCKET_SELECT, new SocketSelectAttacher(layout));
         attachers.put(Hook.XDP_CPU, new XdpCpuAttacher(layout, sdk.dispatcherObject(Hook.XDP_CPU), xdpMode));
         if (threadBackend != null) {
             attachers.put(Hook.THREAD, new ThreadAttacher(layout, threadBackend));

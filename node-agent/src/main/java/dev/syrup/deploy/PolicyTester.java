@@ -51,11 +51,10 @@ public final class PolicyTester {
              Fd prog = obj.program(Hook.XDP_CPU.programName());
              BpfMap stats = obj.map(DecisionStats.MAP)) {
             List<Result> results = new ArrayList<>();
-            int slots = HookConfig.MAX_EXECUTORS + 3;
             for (byte[] payload : payloads) {
-                long[] before = counts(stats, slots);
+                long[] before = DecisionStats.sums(stats);
                 Bpf.TestRunResult r = Bpf.testRun(prog, TestPacket.udp(srcPort, dstPort, payload), 1);
-                long[] after = counts(stats, slots);
+                long[] after = DecisionStats.sums(stats);
                 results.add(new Result(decision(before, after), r.durationNs()));
             }
             return results;
@@ -78,14 +77,6 @@ public final class PolicyTester {
             }
         }
         throw new IllegalStateException("the hook program counted no decision (the packet was not parsed)");
-    }
-
-    private static long[] counts(BpfMap stats, int slots) {
-        long[] c = new long[slots];
-        for (int i = 0; i < slots; i++) {
-            c[i] = stats.lookupU64Sum(i);
-        }
-        return c;
     }
 
     /** Maps the policy declares are pinned by name; a test run gets private, throwaway ones. */

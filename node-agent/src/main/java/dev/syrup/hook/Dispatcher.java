@@ -15,23 +15,30 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A root dispatcher: one program per hook instance (network namespace or interface) that
- * tail-calls the policy deployed for a packet's destination port. Pinned in its own directory:
- * prog, ports (the PROG_ARRAY) and routes (which ports are in use).
+ * A root dispatcher: one program per interface that tail-calls the policy deployed for a
+ * packet's destination port. Pinned in its own directory: prog, ports (the PROG_ARRAY), routes
+ * (which ports are in use) and the fast slots (see dispatch_xdp.bpf.c): fast (the PROG_ARRAY
+ * they jump through) and fast_ports (the ".data.fast" section: each slot's port, 0 when free).
  */
 public final class Dispatcher implements AutoCloseable {
     static final String PROGRAM = "syrup_dispatch";
+    /** SYRUP_FAST_SLOTS in syrup_dispatch.h. */
+    static final int FAST_SLOTS = 4;
 
     private final Path dir;
     private final Fd program;
     private final BpfMap ports;
     private final BpfMap routes;
+    private final BpfMap fast;
+    private final BpfMap fastPorts;
 
-    private Dispatcher(Path dir, Fd program, BpfMap ports, BpfMap routes) {
+    private Dispatcher(Path dir, Fd program, BpfMap ports, BpfMap routes, BpfMap fast, BpfMap fastPorts) {
         this.dir = dir;
         this.program = program;
         this.ports = ports;
         this.routes = routes;
+        this.fast = fast;
+        this.fastPorts = fastPorts;
     }
 
     /** openOrLoad opens the dispatcher pinned in dir, or loads objectFile and pins it there. */
@@ -42,34 +49,83 @@ public final class Dispatcher implements AutoCloseable {
         Bpffs.mkdirs(dir);
         try (BpfObject obj = BpfObject.open(objectFile)) {
             obj.load();
-            Dispatcher d = new Dispatcher(dir, obj.program(PROGRAM), obj.map("syrup_ports"), obj.map("syrup_routes"));
+            Dispatcher d = new Dispatcher(dir, obj.program(PROGRAM), obj.map("syrup_ports"), obj.map("syrup_routes"),
+                    obj.map("syrup_fast"), obj.map(".data.fast"));
             Bpf.pin(d.ports.fd(), dir.resolve("ports"));
             Bpf.pin(d.routes.fd(), dir.resolve("routes"));
+            Bpf.pin(d.fast.fd(), dir.resolve("fast"));
+            Bpf.pin(d.fastPorts.fd(), dir.resolve("fast_ports"));
             Bpf.pin(d.program, dir.resolve("prog"));
             return d;
         }
     }
 
-    /** open opens the dispatcher pinned in dir. */
+    /** open opens the dispatcher pinned in dir (one pinned by an earlier version may have no fast slots). */
     public static Dispatcher open(Path dir) {
+        boolean hasFast = Files.exists(dir.resolve("fast_ports"));
         return new Dispatcher(dir, Bpf.open(dir.resolve("prog")), new BpfMap(Bpf.open(dir.resolve("ports"))),
-                new BpfMap(Bpf.open(dir.resolve("routes"))));
+                new BpfMap(Bpf.open(dir.resolve("routes"))), hasFast ? new BpfMap(Bpf.open(dir.resolve("fast"))) : null,
+                hasFast ? new BpfMap(Bpf.open(dir.resolve("fast_ports"))) : null);
     }
 
     public Path dir() { return dir; }
 
     public Fd program() { return program; }
 
-    /** route sends port's packets to policy; replacing an earlier route is atomic per packet. */
+    /**
+     * route sends port's packets to policy, through a fast slot if port has one or one is free;
+     * replacing an earlier route is atomic per packet.
+     */
     public void route(int port, Fd policy) {
         ports.update(BpfMap.u32(port), BpfMap.u32(policy.get()));
         routes.update(BpfMap.u32(port), BpfMap.u32(Bpf.programInfo(policy).id()));
+        if (fastPorts == null) {
+            return;
+        }
+        int[] slots = fastPorts();
+        int slot = indexOf(slots, port);
+        if (slot < 0 && (slot = indexOf(slots, 0)) < 0) {
+            return; // all slots taken: the map-indexed path serves it
+        }
+        fast.update(BpfMap.u32(slot), BpfMap.u32(policy.get()));
+        slots[slot] = port;
+        writeFastPorts(slots);
     }
 
     /** unroute returns port's packets to the kernel's default. */
     public void unroute(int port) {
+        if (fastPorts != null) {
+            int[] slots = fastPorts();
+            int slot = indexOf(slots, port);
+            if (slot >= 0) {
+                slots[slot] = 0;
+                writeFastPorts(slots);
+                fast.delete(BpfMap.u32(slot));
+            }
+        }
         ports.delete(BpfMap.u32(port));
         routes.delete(BpfMap.u32(port));
+    }
+
+    private int[] fastPorts() {
+        int[] slots = new int[FAST_SLOTS];
+        fastPorts.lookup(BpfMap.u32(0)).ifPresent(v -> ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).asIntBuffer().get(slots));
+        return slots;
+    }
+
+    private void writeFastPorts(int[] slots) {
+        ByteBuffer b = ByteBuffer.allocate(4 * FAST_SLOTS).order(ByteOrder.nativeOrder());
+        b.asIntBuffer().put(slots);
+        fastPorts.update(BpfMap.u32(0), b.array());
+    }
+
+    private static int indexOf(int[] xs, int x) {
+        for (int i = 0; i < xs.length; i++) {
+            if (xs[i] == x) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** unroute unroutes port only if it goes to the program with id policyId; tells whether it did. */
@@ -120,5 +176,9 @@ public final class Dispatcher implements AutoCloseable {
         program.close();
         ports.close();
         routes.close();
+        if (fast != null) {
+            fast.close();
+            fastPorts.close();
+        }
     }
 }

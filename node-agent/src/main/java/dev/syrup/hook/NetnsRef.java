@@ -25,6 +25,12 @@ public record NetnsRef(Path path, long inode) {
         }
     }
 
+    /**
+     * A namespace known only by its inode (found in state pinned by an earlier run), named as the
+     * kernel names it in /proc/PID/ns/net links.
+     */
+    public static NetnsRef ofInode(long inode) { return new NetnsRef(Path.of("net:[" + inode + "]"), inode); }
+
     /** The namespace this process runs in. */
     public static NetnsRef current() { return of(Path.of("/proc/self/ns/net")); }
 

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * What the network hooks' attachers share: pin the program, its decision counters and executor
- * maps in the target's directory and route the port to it through the root dispatcher. Each hook
- * supplies how executors are resolved and how its dispatcher is attached.
+ * maps in the target's directory and route the target's inputs to it. Each hook supplies how
+ * executors are resolved and how a program is routed (a root dispatcher, or the socket group).
  */
 public abstract class NetworkAttacher<T extends NetworkTarget> implements Attacher<T> {
     static final String PROG_PIN = "prog";
@@ -29,21 +29,24 @@ public abstract class NetworkAttacher<T extends NetworkTarget> implements Attach
     /** fillExecutors writes the executors into the freshly loaded object's maps. */
     protected abstract void fillExecutors(BpfObject policy, Executors executors);
 
-    /** dispatcher opens (or loads and attaches) the root dispatcher serving target. */
-    protected abstract Dispatcher dispatcher(T target, Executors executors);
+    /** route makes prog schedule target's inputs. */
+    protected abstract void route(T target, Executors executors, Fd prog);
 
-    /** release undoes dispatcher(): detaches it from what only target used. */
-    protected abstract void release(T target, Dispatcher dispatcher);
+    /** reroute puts prog in place of the program target's inputs go to, atomically for every input. */
+    protected abstract void reroute(T target, Fd prog);
+
+    /**
+     * unroute returns target's inputs to the kernel default if they still go to the program with id
+     * progId, so detaching leftovers never cuts another deployment's route.
+     */
+    protected abstract void unroute(T target, int progId);
 
     /** releaseExecutors lets go of the executors held in the target's pinned maps, before they are unpinned. */
     protected void releaseExecutors(Path targetDir) {}
 
-    /** Pin path of the dispatcher serving target. */
-    protected abstract Path dispatcherDir(T target);
-
     @Override
     public HookConfig config(T target, Executors executors) {
-        return new HookConfig(target.hook(), executors.count(), executors.cpus());
+        return HookConfig.of(target, executors.count(), executors.cpus());
     }
 
     /** A new program shares nothing; a replacement shares the running one's counters and executor maps. */
@@ -54,7 +57,9 @@ public abstract class NetworkAttacher<T extends NetworkTarget> implements Attach
         }
         Path targetDir = layout.target(id, target);
         Map<String, Path> maps = new LinkedHashMap<>();
-        maps.put(DecisionStats.MAP, targetDir.resolve(DecisionStats.PIN));
+        if (DecisionStats.shareable(targetDir.resolve(DecisionStats.PIN))) {
+            maps.put(DecisionStats.MAP, targetDir.resolve(DecisionStats.PIN));
+        }
         executorMaps().forEach((name, pin) -> maps.put(name, targetDir.resolve(pin)));
         return maps;
     }
@@ -73,45 +78,32 @@ public abstract class NetworkAttacher<T extends NetworkTarget> implements Attach
                 }
             }
             Bpf.pin(prog, targetDir.resolve(PROG_PIN));
-            try (Dispatcher d = dispatcher(target, executors)) {
-                d.route(target.port(), prog);
-            }
+            route(target, executors, prog);
         } catch (RuntimeException e) {
             detach(id, target);
             throw e;
         }
     }
 
-    /** swap routes target's port to a replacement program, atomically for every packet. */
+    /** swap routes target's inputs to a replacement program, atomically for every input. */
     @Override
     public void swap(String id, T target, BpfObject policy) {
         Path targetDir = layout.target(id, target);
-        try (Fd prog = policy.program(target.hook().programName());
-             Dispatcher d = Dispatcher.open(dispatcherDir(target))) {
-            d.route(target.port(), prog);
+        try (Fd prog = policy.program(target.hook().programName())) {
+            reroute(target, prog);
             Bpffs.replacePin(prog, targetDir.resolve(PROG_PIN));
+            DecisionStats.repin(policy, targetDir);
         }
     }
 
-    /**
-     * detach returns target's traffic to the kernel default and unpins everything of it. The port is
-     * unrouted only if it still goes to this target's program, so detaching leftovers never cuts
-     * another deployment's route.
-     */
+    /** detach returns target's traffic to the kernel default (if it still goes to this target) and unpins everything of it. */
     @Override
     public void detach(String id, T target) {
         Path targetDir = layout.target(id, target);
-        Path dir = dispatcherDir(target);
         Path prog = targetDir.resolve(PROG_PIN);
-        if (Files.exists(prog) && Files.exists(dir.resolve("prog"))) {
-            int progId;
+        if (Files.exists(prog)) {
             try (Fd fd = Bpf.open(prog)) {
-                progId = Bpf.programInfo(fd).id();
-            }
-            try (Dispatcher d = Dispatcher.open(dir)) {
-                if (d.unroute(target.port(), progId)) {
-                    release(target, d);
-                }
+                unroute(target, Bpf.programInfo(fd).id());
             }
         }
         releaseExecutors(targetDir);

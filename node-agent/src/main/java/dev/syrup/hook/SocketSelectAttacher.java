@@ -3,6 +3,7 @@ package dev.syrup.hook;
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Sockets;
 import java.io.IOException;
@@ -14,16 +15,17 @@ import java.util.Map;
 
 /**
  * socket-select: the application's SO_REUSEPORT sockets, taken from its process, fill the
- * policy's REUSEPORT_SOCKARRAY; the namespace's root dispatcher is attached to the group.
+ * policy's REUSEPORT_SOCKARRAY, and the policy's program is attached to the group itself. A group
+ * is one port's, and a port is one deployment's, so no dispatcher sits in front of it; replacing
+ * attaches the new program in place of the old one, which the kernel does atomically per packet.
+ * Which program each group runs is pinned in layout.socketSelectGroups(netns), for detaching and
+ * for start-up repair.
  */
 public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarget> {
     private static final String SOCKETS_MAP = "syrup_socks";
 
-    private final Path dispatcherObject;
-
-    public SocketSelectAttacher(PinLayout layout, Path dispatcherObject) {
+    public SocketSelectAttacher(PinLayout layout) {
         super(layout);
-        this.dispatcherObject = dispatcherObject;
     }
 
     @Override
@@ -70,30 +72,75 @@ public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarg
     }
 
     @Override
-    protected Dispatcher dispatcher(SocketSelectTarget target, Executors executors) {
-        Dispatcher d = Dispatcher.openOrLoad(dispatcherDir(target), dispatcherObject);
+    protected void route(SocketSelectTarget target, Executors executors, Fd prog) {
+        Path pin = groupPin(target);
+        Bpffs.mkdirs(pin.getParent());
+        Bpffs.replacePin(prog, pin);
         // Attaching to one socket attaches to its whole reuseport group.
-        Sockets.attachReuseport(executors.sockets().get(0), d.program());
-        return d;
+        Sockets.attachReuseport(executors.sockets().get(0), prog);
     }
 
     @Override
-    protected void release(SocketSelectTarget target, Dispatcher dispatcher) {
+    protected void reroute(SocketSelectTarget target, Fd prog) { attachGroup(layout, target, prog); }
+
+    /** attachGroup attaches prog to target's reuseport group in place of what it runs, and pins it as the group's. */
+    public static void attachGroup(PinLayout layout, SocketSelectTarget target, Fd prog) {
         List<ReuseportSockets.Owner> owners = owners(target);
-        if (!owners.isEmpty()) {
-            try (Fd sock = ReuseportSockets.take(owners.subList(0, 1), target.protocol(), target.port()).get(0)) {
-                Sockets.detachReuseport(sock);
-            } catch (RuntimeException e) {
-                // The application is gone or changed: its group went with it.
+        if (owners.isEmpty()) {
+            throw new TargetUnavailableException("no " + target.protocol() + " socket is bound to port "
+                    + target.port() + " in network namespace " + target.netns() + " any more");
+        }
+        try (Fd sock = ReuseportSockets.take(owners.subList(0, 1), target.protocol(), target.port()).get(0)) {
+            Sockets.attachReuseport(sock, prog);
+        }
+        Path pin = layout.socketSelectGroup(target.netns(), target.protocol(), target.port());
+        Bpffs.mkdirs(pin.getParent());
+        Bpffs.replacePin(prog, pin);
+    }
+
+    @Override
+    protected void unroute(SocketSelectTarget target, int progId) {
+        Path pin = groupPin(target);
+        if (!Files.exists(pin)) {
+            return;
+        }
+        try (Fd attached = Bpf.open(pin)) {
+            if (Bpf.programInfo(attached).id() != progId) {
+                return;
             }
         }
-        if (!dispatcher.hasRoutes()) {
-            dispatcher.unpin();
+        detachGroup(target.netns(), target.protocol(), target.port());
+        removeGroupPin(pin);
+    }
+
+    /** detachGroup returns the reuseport group of port in netns to the kernel's hash, if it still exists. */
+    public static void detachGroup(NetnsRef netns, Protocol protocol, int port) {
+        List<ReuseportSockets.Owner> owners = owners(new SocketSelectTarget(netns, protocol, port));
+        if (owners.isEmpty()) {
+            return; // the application is gone and its group with it
+        }
+        try (Fd sock = ReuseportSockets.take(owners.subList(0, 1), protocol, port).get(0)) {
+            Sockets.detachReuseport(sock);
+        } catch (RuntimeException e) {
+            // The application closed or changed the socket meanwhile: its group went with it.
         }
     }
 
-    @Override
-    protected Path dispatcherDir(SocketSelectTarget target) { return layout.socketSelectDispatcher(target.netns()); }
+    /** removeGroupPin unpins a group's program, and the groups' directory and namespace's once empty. */
+    public static void removeGroupPin(Path pin) {
+        Bpffs.removeTree(pin);
+        Path groups = pin.getParent();
+        if (Bpffs.list(groups).isEmpty()) {
+            Bpffs.removeTree(groups);
+            if (Bpffs.list(groups.getParent()).isEmpty()) {
+                Bpffs.removeTree(groups.getParent());
+            }
+        }
+    }
+
+    private Path groupPin(SocketSelectTarget target) {
+        return layout.socketSelectGroup(target.netns(), target.protocol(), target.port());
+    }
 
     private static List<ReuseportSockets.Owner> owners(SocketSelectTarget target) {
         try {

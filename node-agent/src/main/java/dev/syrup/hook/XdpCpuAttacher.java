@@ -70,7 +70,35 @@ public final class XdpCpuAttacher extends NetworkAttacher<XdpCpuTarget> {
     }
 
     @Override
-    protected Dispatcher dispatcher(XdpCpuTarget target, Executors executors) {
+    protected void route(XdpCpuTarget target, Executors executors, Fd prog) {
+        try (Dispatcher d = dispatcher(target)) {
+            d.route(target.port(), prog);
+        }
+    }
+
+    @Override
+    protected void reroute(XdpCpuTarget target, Fd prog) {
+        try (Dispatcher d = Dispatcher.open(dispatcherDir(target))) {
+            d.route(target.port(), prog);
+        }
+    }
+
+    @Override
+    protected void unroute(XdpCpuTarget target, int progId) {
+        Path dir = dispatcherDir(target);
+        if (!Files.exists(dir.resolve("prog"))) {
+            return;
+        }
+        try (Dispatcher d = Dispatcher.open(dir)) {
+            if (d.unroute(target.port(), progId) && !d.hasRoutes()) {
+                d.detachLink();
+                d.unpin();
+            }
+        }
+    }
+
+    /** The interface's root dispatcher, loaded and attached through a pinned XDP link the first time. */
+    private Dispatcher dispatcher(XdpCpuTarget target) {
         Dispatcher d = Dispatcher.openOrLoad(dispatcherDir(target), dispatcherObject);
         Path linkPin = d.dir().resolve("link");
         if (!Files.exists(linkPin)) {
@@ -88,16 +116,7 @@ public final class XdpCpuAttacher extends NetworkAttacher<XdpCpuTarget> {
         return d;
     }
 
-    @Override
-    protected void release(XdpCpuTarget target, Dispatcher dispatcher) {
-        if (!dispatcher.hasRoutes()) {
-            dispatcher.detachLink();
-            dispatcher.unpin();
-        }
-    }
-
-    @Override
-    protected Path dispatcherDir(XdpCpuTarget target) { return layout.xdpDispatcher(target.netns(), target.iface()); }
+    private Path dispatcherDir(XdpCpuTarget target) { return layout.xdpDispatcher(target.netns(), target.iface()); }
 
     /** Packets each CPU processed after the redirect (index = CPU). */
     public static long[] packetsPerCpu(Path targetDir) {

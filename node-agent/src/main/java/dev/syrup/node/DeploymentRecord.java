@@ -95,7 +95,7 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
                         ? new SocketSelectTarget(netns, Protocol.parse(t.protocol()), t.port())
                         : new XdpCpuTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.cpus());
             }
-            configs.put(ht.key(), new HookConfig(hook, t.executors(), t.executorCpus()));
+            configs.put(ht.key(), HookConfig.of(ht, t.executors(), t.executorCpus()));
             return ht;
         }).toList();
         return new Deployment(id, policyName, policySha256, hookTargets, configs);

@@ -9,6 +9,10 @@ import dev.syrup.hook.PinLayout;
 import dev.syrup.deploy.PortConflictException;
 import dev.syrup.hook.Dispatcher;
 import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.NetnsRef;
+import dev.syrup.hook.Protocol;
+import dev.syrup.hook.SocketSelectAttacher;
+import dev.syrup.hook.SocketSelectTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,13 +20,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * At start-up, makes the node's records and the kernel's pinned state agree: deployments with both
  * are adopted (their programs never stopped); a record whose pins are gone is dropped; pins without
- * a record are unpinned, and dispatcher routes to programs of no deployment are removed.
+ * a record are unpinned, dispatcher routes to programs of no deployment are removed and socket
+ * groups running such programs are detached.
  */
 final class StartupRepair {
+    /** A socket group's pin: PROTOCOL-PORT (PinLayout.socketSelectGroup). */
+    private static final Pattern GROUP_PIN = Pattern.compile("(udp|tcp)-(\\d{1,5})");
+
     private final Deployer deployer;
     private final RecordStore records;
     private final PinLayout layout;
@@ -85,6 +96,10 @@ final class StartupRepair {
         }
         for (Path netns : Bpffs.list(layout.root().resolve("dispatchers"))) {
             for (Path dir : Bpffs.list(netns)) {
+                if (dir.getFileName().toString().equals(PinLayout.SOCKET_SELECT_GROUPS)) {
+                    sweepSocketGroups(netns, dir, live, repaired);
+                    continue;
+                }
                 if (!Files.exists(dir.resolve("prog"))) {
                     Bpffs.removeTree(dir);
                     continue;
@@ -107,5 +122,71 @@ final class StartupRepair {
                 Bpffs.removeTree(netns);
             }
         }
+    }
+
+    /**
+     * A reuseport group running a program of no deployment is returned to the kernel's hash (the
+     * program keeps running as long as it is attached, pinned or not).
+     */
+    private void sweepSocketGroups(Path netnsDir, Path groups, Set<Integer> live, List<String> repaired) {
+        long inode = Long.parseLong(netnsDir.getFileName().toString().substring("netns-".length()));
+        if (Files.exists(groups.resolve("routes"))) {
+            migrateSocketDispatcher(inode, groups, repaired);
+        }
+        for (Path pin : Bpffs.list(groups)) {
+            Matcher group = GROUP_PIN.matcher(pin.getFileName().toString());
+            if (!group.matches()) {
+                continue;
+            }
+            int progId;
+            try (Fd prog = Bpf.open(pin)) {
+                progId = Bpf.programInfo(prog).id();
+            }
+            if (!live.contains(progId)) {
+                SocketSelectAttacher.detachGroup(NetnsRef.ofInode(inode), Protocol.parse(group.group(1)),
+                        Integer.parseInt(group.group(2)));
+                SocketSelectAttacher.removeGroupPin(pin);
+                repaired.add("socket group " + layout.root().relativize(pin) + " ran a program of no deployment: detached");
+            }
+        }
+    }
+
+    /**
+     * A namespace's socket-select dispatcher pinned by an earlier version (prog, ports, routes where
+     * the group pins now live): each group it serves for an adopted deployment gets that
+     * deployment's program attached directly (the kernel switches atomically), groups it serves for
+     * no deployment go back to the kernel's hash, and the dispatcher is unpinned.
+     */
+    private void migrateSocketDispatcher(long inode, Path dir, List<String> repaired) {
+        Map<Integer, Integer> routes;
+        try (Dispatcher old = Dispatcher.open(dir)) {
+            routes = new TreeMap<>(old.routes());
+        }
+        for (Deployment d : deployer.list()) {
+            for (HookTarget t : d.targets()) {
+                if (!(t instanceof SocketSelectTarget s) || s.netns().inode() != inode || !routes.containsKey(s.port())) {
+                    continue;
+                }
+                try (Fd prog = Bpf.open(layout.target(d.id(), t).resolve("prog"))) {
+                    if (routes.get(s.port()) == Bpf.programInfo(prog).id()) {
+                        SocketSelectAttacher.attachGroup(layout, s, prog);
+                        routes.remove(s.port());
+                    }
+                } catch (RuntimeException e) {
+                    repaired.add("deployment " + d.id() + ": its socket group could not be taken off the earlier"
+                            + " dispatcher (" + e.getMessage() + ")");
+                }
+            }
+        }
+        for (int port : routes.keySet()) {
+            for (Protocol protocol : Protocol.values()) {
+                if (!Files.exists(layout.socketSelectGroup(NetnsRef.ofInode(inode), protocol, port))) {
+                    SocketSelectAttacher.detachGroup(NetnsRef.ofInode(inode), protocol, port);
+                }
+            }
+        }
+        Bpffs.removeAll(List.of(dir.resolve("prog"), dir.resolve("ports"), dir.resolve("routes")));
+        repaired.add("socket-select dispatcher of netns " + inode + " (earlier version) replaced by programs attached"
+                + " to their socket groups");
     }
 }

@@ -41,7 +41,8 @@ class RemoveTest {
                 for (HookTarget t : targets) {
                     programs.add(programId(agent.layout.target(d.id(), t).resolve("prog")));
                 }
-                programs.add(programId(agent.layout.socketSelectDispatcher(NetnsRef.of(b.path())).resolve("prog")));
+                assertThat(programId(agent.layout.socketSelectGroup(NetnsRef.of(b.path()), Protocol.UDP, PORT)))
+                        .as("the program attached to the socket group").isEqualTo(programs.get(0));
                 programs.add(programId(agent.layout.xdpDispatcher(NetnsRef.of(b.path()), veth.ifB()).resolve("prog")));
                 assertThat(xdpOn(b, veth.ifB())).as("XDP attached").isTrue();
 
@@ -51,7 +52,7 @@ class RemoveTest {
                 agent.deployer.remove(d.id());
 
                 assertThat(Files.exists(agent.layout.deployment(d.id()))).isFalse();
-                assertThat(Files.exists(agent.layout.socketSelectDispatcher(NetnsRef.of(b.path())))).isFalse();
+                assertThat(Files.exists(agent.layout.socketSelectGroups(NetnsRef.of(b.path())))).isFalse();
                 assertThat(Files.exists(agent.layout.xdpDispatcher(NetnsRef.of(b.path()), veth.ifB()))).isFalse();
                 assertThat(xdpOn(b, veth.ifB())).as("XDP attached").isFalse();
                 awaitGone(programs);

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /** A place in the stack where a policy can be deployed. Ids match SYRUP_HOOK_* in syrup_hook.h. */
 public enum Hook {
     /** sk_reuseport: picks which of the application's SO_REUSEPORT sockets receives the input. */
-    SOCKET_SELECT("socket-select", 1, "socket_select.bpf.c", "syrup_socket_select", "dispatch_socket_select.bpf.o"),
+    SOCKET_SELECT("socket-select", 1, "socket_select.bpf.c", "syrup_socket_select", null),
     /** XDP: picks the CPU that processes the packet, through a CPUMAP. */
     XDP_CPU("xdp-cpu", 2, "xdp_cpu.bpf.c", "syrup_xdp_cpu", "dispatch_xdp.bpf.o"),
     /** Scheduler tracepoints: picks the CPU each thread of the application's cgroup runs on. */

@@ -33,14 +33,14 @@ public record HookRules(Hook hook, Map<String, String> programs, Map<String, Map
 
     /** Maps of syrup.h and syrup_hook.h that every hook's object has. */
     private static final Map<String, MapDefinition> SDK_MAPS = maps(
-            map("syrup_meta", MapDefinition.PERCPU_ARRAY, 4, 12, 1),
-            map("syrup_stats", MapDefinition.PERCPU_ARRAY, 4, 8, 67));
+            // struct syrup_percpu: the packet facts (12 bytes, then padding) and 67 decision counters
+            map("syrup_meta", MapDefinition.PERCPU_ARRAY, 4, 16 + 8 * 67, 1));
 
     public static HookRules of(Hook hook) {
         return switch (hook) {
             // Every map of a network hook's object is the deployment's own (created per hook target, or
             // per deployment for the policy's maps), so the policy may use them: the worst it can do is
-            // count its own decisions wrongly (syrup_stats) or pick among its own sockets or CPUs
+            // count its own decisions wrongly (syrup_meta) or pick among its own sockets or CPUs
             // (syrup_socks, syrup_cpumap, which hold only the deployment's executors).
             case SOCKET_SELECT -> new HookRules(hook, Map.of("sk_reuseport", "syrup_socket_select"),
                     with(SDK_MAPS, map("syrup_socks", MapDefinition.REUSEPORT_SOCKARRAY, 4, 8, 64)),
@@ -51,8 +51,9 @@ public record HookRules(Hook hook, Map<String, String> programs, Map<String, Map
                     helpers("redirect_map"), Set.of(), Set.of());
             // The thread hook's programs read kernel memory (the task's cgroup), publish on a ring buffer
             // and write syrup_thread_cpu, which every thread deployment of the node shares: the policy's
-            // subprogram may do none of that, and may use of the wrapper's maps only the per-CPU packet
-            // facts syrup.h's functions read (empty at this hook).
+            // subprogram may do none of that, and may use of the wrapper's maps only the per-CPU scratch
+            // syrup.h's functions read (packet facts, empty at this hook; the worst it can do there is
+            // count its own decisions wrongly).
             case THREAD -> new HookRules(hook, Map.of(
                             "tp_btf/sched_switch", "syrup_thread_switch",
                             "tp_btf/sched_wakeup", "syrup_thread_wakeup",

@@ -39,7 +39,6 @@ public final class Sdk {
             "bpf/socket_select.bpf.c",
             "bpf/xdp_cpu.bpf.c",
             "bpf/thread_policy.bpf.c",
-            "bpf/dispatch_socket_select.bpf.c",
             "bpf/dispatch_xdp.bpf.c",
             "bpf/scx_types.h",
             "bpf/scx_syrup.bpf.c");

@@ -99,7 +99,9 @@ public final class ThreadAttacher implements Attacher<ThreadTarget> {
             maps.put(CPU_MAP, cpuMapPin(layout));
         }
         if (replacing) {
-            maps.put(DecisionStats.MAP, targetDir.resolve(DecisionStats.PIN));
+            if (DecisionStats.shareable(targetDir.resolve(DecisionStats.PIN))) {
+                maps.put(DecisionStats.MAP, targetDir.resolve(DecisionStats.PIN));
+            }
             maps.put(FILTER_MAP, targetDir.resolve(FILTER_PIN));
             maps.put(TIDS_MAP, targetDir.resolve(TIDS_PIN));
             maps.put(EVENTS_MAP, targetDir.resolve(EVENTS_PIN));
@@ -163,6 +165,7 @@ public final class ThreadAttacher implements Attacher<ThreadTarget> {
         try (Fd prog = policy.program(PROGRAMS.get(0))) {
             Bpffs.replacePin(prog, targetDir.resolve(PROG_PIN));
         }
+        DecisionStats.repin(policy, targetDir);
     }
 
     /**
