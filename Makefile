@@ -7,7 +7,7 @@
 # Everything is installed on demand; Maven's cache lives in ~/.m2 (outside the tree).
 
 MVN       ?= mvn -B -ntp -Dstyle.color=never
-APT_PKGS  := clang llvm libbpf-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev \
+APT_PKGS  := clang llvm libbpf-dev libxdp-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev \
              bubblewrap util-linux \
              qemu-system-x86 busybox-static \
              mmdebstrap jq podman runc
