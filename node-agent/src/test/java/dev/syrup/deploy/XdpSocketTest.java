@@ -3,12 +3,16 @@ package dev.syrup.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.syrup.api.Json;
+import dev.syrup.bpf.Netns;
 import dev.syrup.error.DomainException;
+import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.NetnsRef;
 import dev.syrup.hook.Protocol;
 import dev.syrup.hook.TargetUnavailableException;
 import dev.syrup.hook.XdpCpuTarget;
 import dev.syrup.hook.XdpSocketTarget;
+import dev.syrup.node.DeploymentRecord;
 import dev.syrup.testing.Exec;
 import dev.syrup.testing.NetNs;
 import dev.syrup.testing.UdpSender;
@@ -16,6 +20,9 @@ import dev.syrup.testing.UdpWorkers;
 import dev.syrup.testing.Veth;
 import dev.syrup.testing.XskWorkers;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,6 +72,39 @@ class XdpSocketTest {
                 assertThat(udp.awaitTotal(100, WAIT)).containsExactly(100);
                 assertThat(udp.histogram(0)).containsExactly(Map.entry(9, 100L));
                 assertThat(agent.deployer.stats(d.id(), target).pass()).isEqualTo(100);
+            }
+        }
+    }
+
+    @Test
+    void aRestartedAgentAdoptsTheDeploymentFromItsRecordAndReplacesItUnderTraffic() throws Exception {
+        try (TestAgent agent = new TestAgent(); NetNs a = NetNs.create(); NetNs b = NetNs.create()) {
+            Veth veth = Veth.connect(a, b);
+            try (XskWorkers app = XskWorkers.start(b, veth.ifB(), 2)) {
+                XdpSocketTarget target = target(b, veth, PORT, app);
+                Deployment d = agent.deployer.deploy(TestAgent.example("round_robin.c"), List.of(target));
+                String json = Json.MAPPER.writeValueAsString(DeploymentRecord.of(d, DeploymentRecord.Owner.ofCaller(0, "/")));
+
+                Deployer restarted = new Deployer(agent.layout, agent.compiler, agent.sdk, Netns.XDP_MODE_AUTO);
+                Deployment adopted = Json.MAPPER.readValue(json, DeploymentRecord.class).toDeployment();
+                assertThat(adopted.targets()).containsExactly(target);
+                restarted.adopt(adopted);
+                UdpSender.to(veth.addrB(), PORT).in(a).count(100).srcPorts(4).run();
+                assertThat(app.awaitTotal(100, WAIT)).containsExactly(50, 50);
+
+                // Replaced while packets flow: the new policy keeps the sockets, and every packet reaches
+                // one of them, none lost and none left to the kernel.
+                CompletableFuture<UdpSender.Result> traffic = CompletableFuture.supplyAsync(() ->
+                        UdpSender.to(veth.addrB(), PORT).in(a).count(2000).payloadCycle(0, 1).intervalUs(500).run());
+                Thread.sleep(300);
+                restarted.replace(d.id(), TestAgent.example("route_by_first_byte.c"));
+                assertThat(traffic.get(30, TimeUnit.SECONDS).sent()).isEqualTo(2000);
+                assertThat(Arrays.stream(app.awaitTotal(2100, WAIT)).sum()).isEqualTo(2100);
+                DecisionStats stats = restarted.stats(d.id(), target);
+                assertThat(stats.pass() + stats.fallback() + stats.drop()).isZero();
+                assertThat(Arrays.stream(stats.perExecutor()).sum()).isEqualTo(2100);
+                restarted.remove(d.id());
+                assertThat(xdpProgramOn(b, veth.ifB())).isFalse();
             }
         }
     }
