@@ -110,6 +110,13 @@ bench-dataplane: native bpffs
 	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.DataPlaneCostBench \
 	  $(or $(ROUNDS),7) $(or $(PACKETS),20000) $(or $(REPEAT),1000000)
 
+# Per-packet cost of xdp-socket (BPF_PROG_TEST_RUN, XSKMAP redirect to 4 AF_XDP sockets) against a bare program.
+.PHONY: bench-xdp-socket
+bench-xdp-socket: native bpffs
+	$(MVN) -q -pl bench -am package -DskipTests
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.XdpSocketCostBench \
+	  $(or $(ROUNDS),7) $(or $(REPEAT),1000000)
+
 # Compile + object inspection time per example policy and hook (clang, then the inspector), medians.
 .PHONY: bench-compile
 bench-compile: native
