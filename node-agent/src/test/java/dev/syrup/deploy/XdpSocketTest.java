@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.syrup.api.Json;
 import dev.syrup.bpf.Netns;
-import dev.syrup.error.DomainException;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.NetnsRef;
 import dev.syrup.hook.Protocol;
@@ -203,7 +202,7 @@ class XdpSocketTest {
                 agent.deployer.deploy(TestAgent.example("round_robin.c"), List.of(target(b, veth, PORT, app)));
                 assertThatThrownBy(() -> agent.deployer.deploy(TestAgent.example("round_robin.c"), List.of(
                         new XdpCpuTarget(NetnsRef.of(b.path()), veth.ifB(), Protocol.UDP, PORT, List.of(0)))))
-                        .isInstanceOf(DomainException.class);
+                        .isInstanceOf(PortConflictException.class);
             }
         }
     }
