@@ -128,6 +128,24 @@ class XdpSocketTest {
     }
 
     @Test
+    void anIndexOutOfRangeFallsBackToTheKernel() {
+        try (TestAgent agent = new TestAgent(); NetNs a = NetNs.create(); NetNs b = NetNs.create()) {
+            Veth veth = Veth.connect(a, b);
+            try (XskWorkers app = XskWorkers.start(b, veth.ifB(), 2);
+                 UdpWorkers udp = UdpWorkers.start(b, veth.addrB(), PORT, 1)) {
+                XdpSocketTarget target = target(b, veth, PORT, app);
+                Deployment d = agent.deployer.deploy(TestAgent.testPolicy("out_of_range.c"), List.of(target));
+
+                UdpSender.to(veth.addrB(), PORT).in(a).count(100).run();
+
+                assertThat(udp.awaitTotal(100, WAIT)).containsExactly(100);
+                assertThat(app.counts()).containsExactly(0, 0);
+                assertThat(agent.deployer.stats(d.id(), target).fallback()).isEqualTo(100);
+            }
+        }
+    }
+
+    @Test
     void twoApplicationsOnTwoPortsOfOneInterfaceSeeOnlyTheirOwnPackets() {
         try (TestAgent agent = new TestAgent(); NetNs a = NetNs.create(); NetNs b = NetNs.create()) {
             // A queue takes the AF_XDP sockets of one UMEM only: each application binds a queue of its
