@@ -17,7 +17,6 @@
  *
  *   COUNTS   -> COUNTS <n0> <n1> ...
  *   HIST <i> -> HIST <i> <byte>=<count> ...   (non-zero bins only)
- *   RESET    -> OK
  *   QUIT     -> exits (so does EOF on stdin, or SIGTERM)
  */
 #include <arpa/inet.h>
@@ -27,7 +26,6 @@
 #include <linux/if_xdp.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
-#include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -46,7 +44,6 @@
 #define FRAMES (2 * RING_SIZE)
 
 struct worker {
-	int idx;
 	struct xsk_socket *xsk;
 	struct xsk_ring_cons rx;
 	atomic_ullong count;
@@ -154,15 +151,8 @@ static void handle(char *line, int n)
 			if (c)
 				printf(" %d=%llu", b, c);
 		}
-	} else if (!strcmp(line, "RESET")) {
-		for (i = 0; i < n; i++) {
-			atomic_store(&workers[i].count, 0);
-			for (int b = 0; b < 256; b++)
-				atomic_store(&workers[i].hist[b], 0);
-		}
-		printf("OK");
 	} else {
-		printf("ERR unknown command '%s' (COUNTS, HIST <0..%d>, RESET, QUIT)", line, n - 1);
+		printf("ERR unknown command '%s' (COUNTS, HIST <0..%d>, QUIT)", line, n - 1);
 	}
 	printf("\n");
 	if (fflush(stdout))
@@ -220,7 +210,6 @@ int main(int argc, char **argv)
 	/* Created one after the other, so the fds come out ascending; the second and later share the
 	 * first one's UMEM and, on the same queue, its fill and completion rings. */
 	for (int i = 0; i < n; i++) {
-		workers[i].idx = i;
 		err = xsk_socket__create_shared(&workers[i].xsk, ifname, queue, umem, &workers[i].rx, NULL,
 						i ? NULL : &fill, i ? NULL : &comp, &cfg);
 		if (err) {

@@ -112,7 +112,7 @@ public final class UdpWorkers implements AutoCloseable {
 
     /**
      * Starts a server that speaks udp_workers' protocol on stdin and stdout (READY, COUNTS, HIST,
-     * RESET, QUIT; xsk_workers does too) and waits until its sockets are ready.
+     * RESET, QUIT; xsk_workers all but RESET) and waits until its sockets are ready.
      */
     static UdpWorkers launch(List<String> argv, NetNs ns, String what, int sockets) {
         Process p;
