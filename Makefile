@@ -7,7 +7,7 @@
 # Everything is installed on demand; Maven's cache lives in ~/.m2 (outside the tree).
 
 MVN       ?= mvn -B -ntp -Dstyle.color=never
-APT_PKGS  := clang llvm libbpf-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev \
+APT_PKGS  := clang llvm libbpf-dev libxdp-dev bpftool iproute2 linux-libc-dev libelf-dev zlib1g-dev pkg-config make gcc ethtool libcjson-dev \
              bubblewrap util-linux \
              qemu-system-x86 busybox-static \
              mmdebstrap jq podman runc
@@ -114,6 +114,13 @@ bench-dataplane: native bpffs
 	$(MVN) -q -pl bench -am package -DskipTests
 	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.DataPlaneCostBench \
 	  $(or $(ROUNDS),7) $(or $(PACKETS),20000) $(or $(REPEAT),1000000)
+
+# Per-packet cost of xdp-socket (BPF_PROG_TEST_RUN, XSKMAP redirect to 4 AF_XDP sockets) against a bare program.
+.PHONY: bench-xdp-socket
+bench-xdp-socket: native bpffs
+	$(MVN) -q -pl bench -am package -DskipTests
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.XdpSocketCostBench \
+	  $(or $(ROUNDS),7) $(or $(REPEAT),1000000)
 
 # Compile + object inspection time per example policy and hook (clang, then the inspector), medians.
 .PHONY: bench-compile

@@ -14,6 +14,7 @@
 #define SYRUP_HOOK_SOCKET_SELECT 1
 #define SYRUP_HOOK_XDP_CPU 2
 #define SYRUP_HOOK_THREAD 3
+#define SYRUP_HOOK_XDP_SOCKET 4
 
 /* Decision counter slots after the per-executor ones, in struct syrup_percpu (must match DecisionStats.java). */
 #define SYRUP_STAT_PASS (SYRUP_MAX_EXECUTORS + 0)

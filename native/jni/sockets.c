@@ -47,6 +47,18 @@ JNIEXPORT void JNICALL Java_dev_syrup_bpf_Sockets_detachReuseport(JNIEnv *env, j
 		sy_throw(env, "setsockopt(SO_DETACH_REUSEPORT_BPF)", errno);
 }
 
+/* A socket's address family (AF_XDP sockets have no local port for info below). */
+JNIEXPORT jint JNICALL Java_dev_syrup_bpf_Sockets_domain(JNIEnv *env, jclass cls, jint fd)
+{
+	int domain = 0;
+	socklen_t len = sizeof(domain);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len)) {
+		sy_throw(env, "getsockopt(SO_DOMAIN)", errno);
+		return -1;
+	}
+	return domain;
+}
+
 /* {domain, type, protocol, local port, SO_REUSEPORT, netns cookie} of a socket. */
 JNIEXPORT jlongArray JNICALL Java_dev_syrup_bpf_Sockets_info(JNIEnv *env, jclass cls, jint fd)
 {

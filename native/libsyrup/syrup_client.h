@@ -41,14 +41,15 @@ extern "C" {
 
 /* Where a policy is attached (docs/protocol.md, Hook). NULL or 0 fields take syrupd's defaults. */
 struct sy_hook {
-	const char *hook;      /* "socket-select", "xdp-cpu" or "thread" */
+	const char *hook;      /* "socket-select", "xdp-cpu", "xdp-socket" or "thread" */
 	int port;              /* the application's port (not for "thread") */
 	const char *protocol;  /* "udp" or "tcp"; NULL = udp */
 	const char *netns;     /* a path, or a name under /var/run/netns; NULL = the caller's own */
-	const char *interface; /* xdp-cpu: the interface to attach to */
+	const char *interface; /* xdp-cpu, xdp-socket: the interface to attach to */
 	const int *cpus;       /* xdp-cpu, thread: the CPUs that are executors 0..ncpus-1; NULL = the default */
 	int ncpus;
-	pid_t pid;             /* thread: the threads of this process's cgroup v2 (or give cgroup) */
+	pid_t pid;             /* thread: the threads of this process's cgroup v2 (or give cgroup);
+				  xdp-socket: the process whose AF_XDP sockets are the executors */
 	const char *cgroup;    /* thread: the threads of this cgroup v2 (a path below its root) */
 	const char *threads;   /* thread: "all" (NULL) or "registered": only threads registered with
 				  sy_register_threads() */

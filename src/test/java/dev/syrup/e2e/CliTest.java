@@ -4,6 +4,10 @@ import dev.syrup.testing.SyrupdProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.syrup.testing.Exec;
+import dev.syrup.testing.NetNs;
+import dev.syrup.testing.UdpSender;
+import dev.syrup.testing.Veth;
+import dev.syrup.testing.XskWorkers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /** bin/syrup, the command line users type, against a real syrupd. */
 class CliTest {
     private static final Path HOME = Path.of(System.getProperty("syrup.home"));
+    private static final int XDP_SOCKET_PORT = 9373;
 
     @Test
     void deployMapsAndRemoveThroughTheCommandLine() throws Exception {
@@ -37,6 +42,26 @@ class CliTest {
                     assertThat(syrup(syrupd, "list")).doesNotContain(id);
                 }
             });
+        }
+    }
+
+    @Test
+    void xdpSocketDeployListAndRemoveThroughTheCommandLine() {
+        try (SyrupdProcess syrupd = new SyrupdProcess(); NetNs a = NetNs.create(); NetNs b = NetNs.create()) {
+            Veth veth = Veth.connect(a, b);
+            try (XskWorkers app = XskWorkers.start(b, veth.ifB(), 4)) {
+                String id = syrup(syrupd, "deploy", HOME.resolve("examples/policies/round_robin.c").toString(), "--hook",
+                        "xdp-socket", "--port", Integer.toString(XDP_SOCKET_PORT), "--pid", Long.toString(app.pid()),
+                        "--interface", veth.ifB(), "--netns", b.path().toString()).strip();
+                UdpSender.to(veth.addrB(), XDP_SOCKET_PORT).in(a).count(400).srcPorts(4).run();
+                assertThat(app.awaitTotal(400, Duration.ofSeconds(10))).containsExactly(100, 100, 100, 100);
+
+                String list = syrup(syrupd, "list");
+                assertThat(list).contains(id).contains("xdp-socket").contains(":" + veth.ifB())
+                        .contains("100/100/100/100 pass=0 drop=0 fb=0");
+                syrup(syrupd, "remove", id);
+                assertThat(b.run("ip", "link", "show", "dev", veth.ifB())).doesNotContain(" xdp");
+            }
         }
     }
 

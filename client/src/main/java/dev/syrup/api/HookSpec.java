@@ -25,6 +25,11 @@ public record HookSpec(String hook, Integer port, String protocol, String netns,
         return new HookSpec("xdp-cpu", port, protocol, netns, iface, cpus);
     }
 
+    /** xdp-socket: the packets for port on iface go to the AF_XDP sockets of process pid. */
+    public static HookSpec xdpSocket(int port, String protocol, String netns, String iface, int pid) {
+        return new HookSpec("xdp-socket", port, protocol, netns, iface, null, pid, null, null);
+    }
+
     /**
      * The thread hook for the threads of process pid's cgroup, or of cgroup (a path below the cgroup
      * v2 root, or under its mount point); cpus null: the CPUs the application may run on.

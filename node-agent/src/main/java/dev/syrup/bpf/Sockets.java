@@ -8,6 +8,7 @@ public final class Sockets {
 
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
+    public static final int AF_XDP = 44;
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
     public static final int IPPROTO_TCP = 6;
@@ -24,6 +25,9 @@ public final class Sockets {
     /** detachReuseport removes the group's program; absent is not an error. */
     public static void detachReuseport(Fd sock) { detachReuseport(sock.get()); }
 
+    /** The socket's address family (AF_INET, AF_XDP, ...); works for every kind of socket. */
+    public static int domain(Fd sock) { return domain(sock.get()); }
+
     public static Info info(Fd sock) {
         long[] v = info(sock.get());
         return new Info((int) v[0], (int) v[1], (int) v[2], (int) v[3], v[4] != 0, v[5]);
@@ -39,4 +43,6 @@ public final class Sockets {
     private static native void detachReuseport(int sockFd);
 
     private static native long[] info(int fd);
+
+    private static native int domain(int fd);
 }

@@ -22,7 +22,7 @@ public final class CheckCommand extends SyrupCommand {
 
     @Option(names = "--hook", paramLabel = "HOOK", converter = Converters.HookName.class,
             completionCandidates = Converters.HookNames.class,
-            description = "socket-select, xdp-cpu or thread; may be repeated (default: the network hooks if the "
+            description = "socket-select, xdp-cpu, xdp-socket or thread; may be repeated (default: the network hooks if the "
                     + "policy defines schedule(), thread if it defines schedule_thread())")
     List<Hook> hooks;
 

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         "Prints the deployment's id (the deployment as JSON with --json). Give --hook several times to deploy "
                 + "at several hooks, e.g.:",
         "  syrup deploy rr.c --hook socket-select --hook xdp-cpu --port 9000 --netns app --interface eth0",
-        "  syrup deploy scan_core.c --hook socket-select --hook thread --port 9000 --pid 4242"})
+        "  syrup deploy scan_core.c --hook socket-select --hook thread --port 9000 --pid 4242",
+        "  syrup deploy rr.c --hook xdp-socket --port 9000 --pid 4242 --interface eth0"})
 public final class DeployCommand extends SyrupCommand {
     @Mixin
     DaemonSocket daemon;
@@ -29,13 +30,14 @@ public final class DeployCommand extends SyrupCommand {
 
     @Option(names = "--hook", required = true, paramLabel = "HOOK", converter = Converters.HookName.class,
             completionCandidates = Converters.HookNames.class,
-            description = "socket-select, xdp-cpu or thread; may be repeated (network hooks share port, protocol and netns)")
+            description = "socket-select, xdp-cpu, xdp-socket or thread; may be repeated (network hooks share port, protocol and netns)")
     List<Hook> hooks;
 
-    @Option(names = "--port", paramLabel = "N", description = "socket-select, xdp-cpu: the application's port")
+    @Option(names = "--port", paramLabel = "N", description = "socket-select, xdp-cpu, xdp-socket: the application's port")
     Integer port;
 
-    @Option(names = "--pid", paramLabel = "PID", description = "thread: schedule the threads of this process's cgroup v2")
+    @Option(names = "--pid", paramLabel = "PID", description = "thread: schedule the threads of this process's cgroup v2; "
+            + "xdp-socket: the process whose AF_XDP sockets are the executors")
     Integer pid;
 
     @Option(names = "--cgroup", paramLabel = "PATH",
@@ -56,7 +58,7 @@ public final class DeployCommand extends SyrupCommand {
                     + "(default: the caller's own)")
     String netns;
 
-    @Option(names = "--interface", paramLabel = "IF", description = "xdp-cpu: the interface the packets arrive on")
+    @Option(names = "--interface", paramLabel = "IF", description = "xdp-cpu, xdp-socket: the interface the packets arrive on")
     String iface;
 
     @Option(names = "--cpus", split = ",", paramLabel = "CPU", description = "xdp-cpu, thread: the executor CPUs, e.g. 0,1 "
@@ -85,20 +87,27 @@ public final class DeployCommand extends SyrupCommand {
         if (thread && (pid == null) == (cgroup == null)) {
             throw usage("--hook thread needs --pid or --cgroup (one of them)");
         }
-        if (!thread && (pid != null || cgroup != null || threads != null)) {
-            throw usage("--pid, --cgroup and --threads apply only to --hook thread");
+        boolean xdpSocket = hooks.contains(Hook.XDP_SOCKET);
+        if (xdpSocket && pid == null) {
+            throw usage("--hook xdp-socket needs --pid (the process holding the AF_XDP sockets)");
+        }
+        if (!thread && (cgroup != null || threads != null)) {
+            throw usage("--cgroup and --threads apply only to --hook thread");
+        }
+        if (!thread && !xdpSocket && pid != null) {
+            throw usage("--pid applies only to --hook thread and --hook xdp-socket");
         }
         if (threads != null && !threads.equals(HookSpec.ALL_THREADS) && !threads.equals(HookSpec.REGISTERED_THREADS)) {
             throw usage("--threads is all or registered, not " + threads);
         }
-        boolean xdp = hooks.contains(Hook.XDP_CPU);
-        if (xdp && iface == null) {
-            throw usage("--hook xdp-cpu needs --interface");
+        boolean xdpCpu = hooks.contains(Hook.XDP_CPU);
+        if ((xdpCpu || xdpSocket) && iface == null) {
+            throw usage("--hook " + (xdpCpu ? Hook.XDP_CPU : Hook.XDP_SOCKET) + " needs --interface");
         }
-        if (!xdp && iface != null) {
-            throw usage("--interface applies only to --hook xdp-cpu");
+        if (!xdpCpu && !xdpSocket && iface != null) {
+            throw usage("--interface applies only to --hook xdp-cpu and --hook xdp-socket");
         }
-        if (!xdp && !thread && cpus != null) {
+        if (!xdpCpu && !thread && cpus != null) {
             throw usage("--cpus applies only to --hook xdp-cpu and --hook thread");
         }
         String proto = protocol == null ? null : protocol.toString();
@@ -107,6 +116,7 @@ public final class DeployCommand extends SyrupCommand {
             specs.add(switch (h) {
                 case SOCKET_SELECT -> HookSpec.socketSelect(port, proto, netns);
                 case XDP_CPU -> HookSpec.xdpCpu(port, proto, netns, iface, cpus);
+                case XDP_SOCKET -> HookSpec.xdpSocket(port, proto, netns, iface, pid);
                 case THREAD -> HookSpec.REGISTERED_THREADS.equals(threads)
                         ? HookSpec.registeredThreads(pid, cgroup, cpus) : HookSpec.thread(pid, cgroup, cpus);
             });

@@ -23,14 +23,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "test", description = {
         "Run a policy on payloads and print what it decides for each, attaching nothing.",
         "Runs here, without syrupd, as root, with BPF_PROG_TEST_RUN on UDP packets. The kernel cannot "
-                + "test-run socket-select programs: at either hook the policy runs in the xdp-cpu hook "
+                + "test-run socket-select programs: at every network hook the policy runs in the xdp-cpu hook "
                 + "program, and decides the same (executor i is the i-th socket or CPU)."})
 public final class TestCommand extends SyrupCommand {
     @Parameters(index = "0", paramLabel = "POLICY.c", description = "The policy's C source")
     Path policy;
 
     @Option(names = "--hook", required = true, paramLabel = "HOOK", converter = Converters.HookName.class,
-            completionCandidates = Converters.HookNames.class, description = "socket-select or xdp-cpu")
+            completionCandidates = Converters.HookNames.class, description = "socket-select, xdp-cpu or xdp-socket")
     Hook hook;
 
     @ArgGroup(exclusive = true, multiplicity = "1..*")
@@ -80,7 +80,7 @@ public final class TestCommand extends SyrupCommand {
     @Override
     protected int run() throws Exception {
         if (!hook.isNetwork()) {
-            throw usage("test runs a policy on packets: --hook socket-select or xdp-cpu (the kernel cannot"
+            throw usage("test runs a policy on packets: --hook socket-select, xdp-cpu or xdp-socket (the kernel cannot"
                     + " test-run the thread hook's tracepoint programs; use check)");
         }
         if (executors < 1 || executors > HookConfig.MAX_EXECUTORS) {

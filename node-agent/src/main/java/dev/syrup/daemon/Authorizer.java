@@ -7,6 +7,7 @@ import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.ReuseportSockets;
 import dev.syrup.hook.SocketSelectTarget;
 import dev.syrup.hook.ThreadTarget;
+import dev.syrup.hook.XdpSocketTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
 /**
  * Who may do what. A deployment belongs to the identity (uid + cgroup) that created it; root may
  * act on any deployment by asking explicitly ("force"). A non-root caller may steer only sockets
- * its own uid holds, may not attach at XDP (that needs CAP_NET_ADMIN over the interface), and may
+ * its own uid holds (at xdp-socket: its own processes' AF_XDP sockets), may not attach at XDP (that
+ * needs CAP_NET_ADMIN over the interface), and may
  * schedule only the threads of its own cgroup or of a cgroup below it, all of them its own uid's.
  */
 final class Authorizer {
@@ -69,6 +71,21 @@ final class Authorizer {
         }
     }
 
+    /** An xdp-socket target takes the AF_XDP sockets of one process: it must be the caller's uid's. */
+    private static void checkProcess(int pid, PeerIdentity peer) {
+        try {
+            int uid = (int) Files.getAttribute(Path.of("/proc/" + pid), "unix:uid");
+            if (uid != peer.uid()) {
+                throw DomainException.forbidden("process " + pid + " belongs to uid " + uid + ", not yours (" + peer.uid()
+                        + "): you may hand only your own processes' AF_XDP sockets to a policy");
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // No such process: resolving the target says so.
+        } catch (IOException e) {
+            throw DomainException.forbidden("cannot tell whose process " + pid + " is: " + e.getMessage());
+        }
+    }
+
     static void checkTarget(HookTarget target, PeerIdentity peer) {
         if (peer.isRoot()) {
             return;
@@ -76,6 +93,9 @@ final class Authorizer {
         if (target instanceof ThreadTarget t) {
             checkThreads(t, peer);
             return;
+        }
+        if (target instanceof XdpSocketTarget x) {
+            checkProcess(x.pid(), peer);
         }
         if (!(target instanceof SocketSelectTarget)) {
             throw DomainException.forbidden(target.hook() + " attaches to a network interface: only root may deploy it");

@@ -9,6 +9,7 @@ import dev.syrup.hook.Protocol;
 import dev.syrup.hook.SocketSelectTarget;
 import dev.syrup.hook.TargetUnavailableException;
 import dev.syrup.hook.XdpCpuTarget;
+import dev.syrup.hook.XdpSocketTarget;
 import java.io.UncheckedIOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -23,13 +24,15 @@ final class HookTargets {
 
     static HookTarget of(HookSpec spec, PeerIdentity peer) {
         if (spec.hook() == null) {
-            throw DomainException.invalid("a hook needs \"hook\" (socket-select, xdp-cpu or thread)");
+            throw DomainException.invalid("a hook needs \"hook\" (socket-select, xdp-cpu, xdp-socket or thread)");
         }
         if ("thread".equals(spec.hook())) {
             return ThreadTargets.of(spec, peer);
         }
-        if (spec.pid() != null || spec.cgroup() != null || spec.threads() != null) {
-            throw DomainException.invalid(spec.hook() + " takes no \"pid\", \"cgroup\" or \"threads\" (they are for the thread hook)");
+        boolean xdpSocket = Hook.XDP_SOCKET.cliName().equals(spec.hook());
+        if ((spec.pid() != null && !xdpSocket) || spec.cgroup() != null || spec.threads() != null) {
+            throw DomainException.invalid(spec.hook() + " takes no " + (xdpSocket ? "" : "\"pid\", ")
+                    + "\"cgroup\" or \"threads\" (they are for the thread hook)");
         }
         if (spec.port() == null) {
             throw DomainException.invalid("hook " + spec.hook() + " needs \"port\"");
@@ -44,7 +47,16 @@ final class HookTargets {
             return new SocketSelectTarget(netns, protocol, spec.port());
         }
         if (spec.iface() == null || spec.iface().isBlank()) {
-            throw DomainException.invalid("xdp-cpu needs \"interface\"");
+            throw DomainException.invalid(hook + " needs \"interface\"");
+        }
+        if (hook == Hook.XDP_SOCKET) {
+            if (spec.pid() == null) {
+                throw DomainException.invalid("xdp-socket needs \"pid\", the process holding the AF_XDP sockets");
+            }
+            if (spec.cpus() != null) {
+                throw DomainException.invalid("xdp-socket takes no \"cpus\": its executors are the process's AF_XDP sockets");
+            }
+            return new XdpSocketTarget(netns, spec.iface(), protocol, spec.port(), spec.pid());
         }
         return new XdpCpuTarget(netns, spec.iface(), protocol, spec.port(), spec.cpus() == null ? List.of() : spec.cpus());
     }

@@ -7,7 +7,7 @@ import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.NetworkTarget;
 import dev.syrup.hook.ThreadTarget;
-import dev.syrup.hook.XdpCpuTarget;
+import dev.syrup.hook.XdpTarget;
 import dev.syrup.hook.thread.ThreadStats;
 import dev.syrup.node.DeploymentService;
 import java.util.List;
@@ -35,7 +35,7 @@ final class Views {
                             deployer.registeredThreads(d.id(), tt)));
         }
         NetworkTarget n = (NetworkTarget) t;
-        XdpCpuTarget x = t instanceof XdpCpuTarget xt ? xt : null;
+        XdpTarget x = t instanceof XdpTarget xt ? xt : null;
         return new DeploymentView.Target(t.hook().cliName(), n.protocol().toString(), n.port(),
                 n.netns().path().toString(), x == null ? null : x.iface(), d.config(t).cpus(),
                 d.config(t).executors(), s.perExecutor(), s.pass(), s.drop(), s.fallback());

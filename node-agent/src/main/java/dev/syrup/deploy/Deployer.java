@@ -14,6 +14,7 @@ import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.SocketSelectAttacher;
 import dev.syrup.hook.XdpCpuAttacher;
+import dev.syrup.hook.XdpSocketAttacher;
 import dev.syrup.hook.ThreadTarget;
 import dev.syrup.hook.thread.ThreadAttacher;
 import dev.syrup.hook.thread.ThreadBackend;
@@ -68,6 +69,7 @@ public final class Deployer {
         this.compiler = compiler;
         attachers.put(Hook.SOCKET_SELECT, new SocketSelectAttacher(layout));
         attachers.put(Hook.XDP_CPU, new XdpCpuAttacher(layout, sdk.dispatcherObject(Hook.XDP_CPU), xdpMode));
+        attachers.put(Hook.XDP_SOCKET, new XdpSocketAttacher(layout, sdk.dispatcherObject(Hook.XDP_SOCKET), xdpMode));
         if (threadBackend != null) {
             attachers.put(Hook.THREAD, new ThreadAttacher(layout, threadBackend));
         }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The per-load constants of a hook program, written into its ".rodata.syrup" section.
- * Must match struct syrup_config in syrup.h. port is the one destination port an xdp-cpu program
+ * Must match struct syrup_config in syrup.h. port is the one destination port an XDP program (xdp-cpu, xdp-socket)
  * serves (it passes any other packet on untouched, whatever routed it there); 0 elsewhere.
  */
 public record HookConfig(Hook hook, int executors, List<Integer> cpus, int port) {
@@ -28,7 +28,7 @@ public record HookConfig(Hook hook, int executors, List<Integer> cpus, int port)
 
     /** of is the config of a program deployed at target. */
     public static HookConfig of(HookTarget target, int executors, List<Integer> cpus) {
-        return new HookConfig(target.hook(), executors, cpus, target instanceof XdpCpuTarget x ? x.port() : 0);
+        return new HookConfig(target.hook(), executors, cpus, target instanceof XdpTarget x ? x.port() : 0);
     }
 
     /** forOffline is a config for loading without attaching: executor i is CPU i at XDP and thread. */

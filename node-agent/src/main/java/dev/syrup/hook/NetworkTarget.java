@@ -1,7 +1,7 @@
 package dev.syrup.hook;
 
 /** A network hook's target: the application's port in a network namespace. */
-public sealed interface NetworkTarget extends HookTarget permits SocketSelectTarget, XdpCpuTarget {
+public sealed interface NetworkTarget extends HookTarget permits SocketSelectTarget, XdpTarget {
     NetnsRef netns();
 
     Protocol protocol();

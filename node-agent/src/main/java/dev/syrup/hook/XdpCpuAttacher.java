@@ -2,22 +2,19 @@ package dev.syrup.hook;
 
 import dev.syrup.error.DomainException;
 import dev.syrup.bpf.Bpf;
-import dev.syrup.bpf.BpfException;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
-import dev.syrup.bpf.Netns;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * xdp-cpu: the policy redirects each packet to a CPU through its CPUMAP; a small program on each
- * CPUMAP entry counts what every CPU really processed. The interface's root dispatcher is
- * attached through a pinned XDP link.
+ * CPUMAP entry counts what every CPU really processed. Routed through the interface's root
+ * dispatcher (XdpDispatch).
  */
 public final class XdpCpuAttacher extends NetworkAttacher<XdpCpuTarget> {
     private static final String CPUMAP = "syrup_cpumap";
@@ -26,13 +23,11 @@ public final class XdpCpuAttacher extends NetworkAttacher<XdpCpuTarget> {
     /** Packets queued per CPU between the redirect and the CPU's kthread. */
     private static final int CPU_QUEUE = 2048;
 
-    private final Path dispatcherObject;
-    private final int xdpMode;
+    private final XdpDispatch dispatch;
 
     public XdpCpuAttacher(PinLayout layout, Path dispatcherObject, int xdpMode) {
         super(layout);
-        this.dispatcherObject = dispatcherObject;
-        this.xdpMode = xdpMode;
+        this.dispatch = new XdpDispatch(layout, dispatcherObject, xdpMode);
     }
 
     @Override
@@ -45,12 +40,7 @@ public final class XdpCpuAttacher extends NetworkAttacher<XdpCpuTarget> {
                         + (possible - 1) + ")");
             }
         }
-        try {
-            Netns.ifindex(target.netns().path(), target.iface());
-        } catch (BpfException e) {
-            throw new TargetUnavailableException("interface " + target.iface() + " not found in network namespace "
-                    + target.netns() + " (" + e.getMessage() + ")", e);
-        }
+        XdpDispatch.checkInterface(target);
         return Executors.ofCpus(cpus);
     }
 
@@ -70,53 +60,13 @@ public final class XdpCpuAttacher extends NetworkAttacher<XdpCpuTarget> {
     }
 
     @Override
-    protected void route(XdpCpuTarget target, Executors executors, Fd prog) {
-        try (Dispatcher d = dispatcher(target)) {
-            d.route(target.port(), prog);
-        }
-    }
+    protected void route(XdpCpuTarget target, Executors executors, Fd prog) { dispatch.route(target, prog); }
 
     @Override
-    protected void reroute(XdpCpuTarget target, Fd prog) {
-        try (Dispatcher d = Dispatcher.open(dispatcherDir(target))) {
-            d.route(target.port(), prog);
-        }
-    }
+    protected void reroute(XdpCpuTarget target, Fd prog) { dispatch.reroute(target, prog); }
 
     @Override
-    protected void unroute(XdpCpuTarget target, int progId) {
-        Path dir = dispatcherDir(target);
-        if (!Files.exists(dir.resolve("prog"))) {
-            return;
-        }
-        try (Dispatcher d = Dispatcher.open(dir)) {
-            if (d.unroute(target.port(), progId) && !d.hasRoutes()) {
-                d.detachLink();
-                d.unpin();
-            }
-        }
-    }
-
-    /** The interface's root dispatcher, loaded and attached through a pinned XDP link the first time. */
-    private Dispatcher dispatcher(XdpCpuTarget target) {
-        Dispatcher d = Dispatcher.openOrLoad(dispatcherDir(target), dispatcherObject);
-        Path linkPin = d.dir().resolve("link");
-        if (!Files.exists(linkPin)) {
-            try (Fd link = Netns.attachXdp(target.netns().path(), target.iface(), d.program(), xdpMode)) {
-                Bpf.pin(link, linkPin);
-            } catch (BpfException e) {
-                d.close();
-                if (e.errno() == 16) {
-                    throw new TargetUnavailableException("interface " + target.iface()
-                            + " already has an XDP program that is not Syrup's dispatcher", e);
-                }
-                throw e;
-            }
-        }
-        return d;
-    }
-
-    private Path dispatcherDir(XdpCpuTarget target) { return layout.xdpDispatcher(target.netns(), target.iface()); }
+    protected void unroute(XdpCpuTarget target, int progId) { dispatch.unroute(target, progId); }
 
     /** Packets each CPU processed after the redirect (index = CPU). */
     public static long[] packetsPerCpu(Path targetDir) {

@@ -10,7 +10,7 @@ import java.util.Objects;
  * means every possible CPU.
  */
 public record XdpCpuTarget(NetnsRef netns, String iface, Protocol protocol, int port, List<Integer> cpus)
-        implements NetworkTarget {
+        implements XdpTarget {
     public XdpCpuTarget {
         Objects.requireNonNull(netns, "netns");
         Objects.requireNonNull(iface, "iface");
@@ -21,10 +21,6 @@ public record XdpCpuTarget(NetnsRef netns, String iface, Protocol protocol, int 
             throw DomainException.invalid("CPU list " + cpus + " has duplicates");
         }
     }
-
-    /** A port (per namespace, protocol and hook instance) belongs to one deployment at a time. */
-    @Override
-    public String claim() { return hook() + "/" + netns.inode() + "/" + iface + "/" + protocol + "/" + port; }
 
     @Override
     public Hook hook() { return Hook.XDP_CPU; }

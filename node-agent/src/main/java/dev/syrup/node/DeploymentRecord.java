@@ -12,6 +12,8 @@ import dev.syrup.hook.Protocol;
 import dev.syrup.hook.SocketSelectTarget;
 import dev.syrup.hook.ThreadTarget;
 import dev.syrup.hook.XdpCpuTarget;
+import dev.syrup.hook.XdpSocketTarget;
+import dev.syrup.hook.XdpTarget;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,11 +53,12 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
 
     /**
      * A network target (netns .. iface) or a thread target (cgroup, cgroupId, cgroupLevel, and threads:
-     * "registered" when it schedules only registered threads; absent in records of earlier versions).
+     * "registered" when it schedules only registered threads; absent in records of earlier versions);
+     * pid: the process whose AF_XDP sockets an xdp-socket target serves.
      */
     public record Target(String hook, String netns, long netnsInode, String protocol, int port, String iface,
                          List<Integer> cpus, int executors, List<Integer> executorCpus, String cgroup, Long cgroupId,
-                         Integer cgroupLevel, String threads) {}
+                         Integer cgroupLevel, String threads, Integer pid) {}
 
     public static DeploymentRecord of(Deployment d, Owner owner) { return of(d, owner, null); }
 
@@ -65,13 +68,14 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
             if (t instanceof ThreadTarget tt) {
                 return new Target(t.hook().cliName(), null, 0, null, 0, null, tt.cpus(), c.executors(), c.cpus(),
                         tt.cgroup().path(), tt.cgroup().id(), tt.cgroup().level(),
-                        tt.registeredOnly() ? HookSpec.REGISTERED_THREADS : HookSpec.ALL_THREADS);
+                        tt.registeredOnly() ? HookSpec.REGISTERED_THREADS : HookSpec.ALL_THREADS, null);
             }
             NetworkTarget n = (NetworkTarget) t;
-            XdpCpuTarget x = t instanceof XdpCpuTarget xt ? xt : null;
+            XdpTarget x = t instanceof XdpTarget xt ? xt : null;
             return new Target(t.hook().cliName(), n.netns().path().toString(), n.netns().inode(),
-                    n.protocol().toString(), n.port(), x == null ? null : x.iface(), x == null ? List.of() : x.cpus(),
-                    c.executors(), c.cpus(), null, null, null, null);
+                    n.protocol().toString(), n.port(), x == null ? null : x.iface(),
+                    x instanceof XdpCpuTarget xc ? xc.cpus() : List.of(), c.executors(), c.cpus(), null, null, null, null,
+                    x instanceof XdpSocketTarget xs ? xs.pid() : null);
         }).toList();
         return new DeploymentRecord(d.id(), owner, d.policyName(), d.policyHash(), targets, binding);
     }
@@ -91,9 +95,11 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
                         HookSpec.REGISTERED_THREADS.equals(t.threads()));
             } else {
                 NetnsRef netns = new NetnsRef(Path.of(t.netns()), t.netnsInode());
-                ht = hook == Hook.SOCKET_SELECT
-                        ? new SocketSelectTarget(netns, Protocol.parse(t.protocol()), t.port())
-                        : new XdpCpuTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.cpus());
+                ht = switch (hook) {
+                    case SOCKET_SELECT -> new SocketSelectTarget(netns, Protocol.parse(t.protocol()), t.port());
+                    case XDP_SOCKET -> new XdpSocketTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.pid());
+                    default -> new XdpCpuTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.cpus());
+                };
             }
             configs.put(ht.key(), HookConfig.of(ht, t.executors(), t.executorCpus()));
             return ht;

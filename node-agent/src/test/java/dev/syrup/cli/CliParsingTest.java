@@ -55,9 +55,9 @@ class CliParsingTest {
         assertUsageError("--hook thread needs --pid or --cgroup", "deploy", "p.c", "--hook", "thread");
         assertUsageError("--hook thread needs --pid or --cgroup", "deploy", "p.c", "--hook", "thread", "--pid", "1",
                 "--cgroup", "/a");
-        assertUsageError("--pid, --cgroup and --threads apply only to --hook thread", "deploy", "p.c", "--hook",
+        assertUsageError("--pid applies only to --hook thread and --hook xdp-socket", "deploy", "p.c", "--hook",
                 "socket-select", "--port", "1", "--pid", "1");
-        assertUsageError("--pid, --cgroup and --threads apply only to --hook thread", "deploy", "p.c", "--hook",
+        assertUsageError("--cgroup and --threads apply only to --hook thread", "deploy", "p.c", "--hook",
                 "socket-select", "--port", "1", "--threads", "registered");
         assertUsageError("--threads is all or registered", "deploy", "p.c", "--hook", "thread", "--pid", "1",
                 "--threads", "some");
@@ -66,6 +66,19 @@ class CliParsingTest {
         assertUsageError("--cpus applies only to", "deploy", "p.c", "--hook", "socket-select", "--port", "1",
                 "--cpus", "0");
         assertUsageError("cannot test-run the thread hook", "test", "p.c", "--hook", "thread", "--payload", "x");
+    }
+
+    @Test
+    void xdpSocketHookTakesTheProcessAndInterface() {
+        DeployCommand d = parsed(DeployCommand.class, "deploy", "rr.c", "--hook", "xdp-socket", "--port", "9000",
+                "--pid", "42", "--interface", "eth0", "--netns", "app");
+        assertThat(d.hookSpecs()).containsExactly(HookSpec.xdpSocket(9000, null, "app", "eth0", 42));
+        assertUsageError("--hook xdp-socket needs --pid", "deploy", "rr.c", "--hook", "xdp-socket", "--port", "1",
+                "--interface", "eth0");
+        assertUsageError("--hook xdp-socket needs --interface", "deploy", "rr.c", "--hook", "xdp-socket", "--port", "1",
+                "--pid", "42");
+        assertUsageError("--cpus applies only to", "deploy", "rr.c", "--hook", "xdp-socket", "--port", "1",
+                "--pid", "42", "--interface", "eth0", "--cpus", "0");
     }
 
     @Test
@@ -107,12 +120,12 @@ class CliParsingTest {
         CheckCommand c = parsed(CheckCommand.class, "check", "rr.c");
         assertThat(c.hooks).isNull();
         assertThat(CheckCommand.defaultHooks(PolicySource.of("rr.c", "uint32_t schedule(void *a, void *b) { return 0; }")))
-                .extracting(h -> h.cliName()).containsExactly("socket-select", "xdp-cpu");
+                .extracting(h -> h.cliName()).containsExactly("socket-select", "xdp-cpu", "xdp-socket");
         assertThat(CheckCommand.defaultHooks(PolicySource.of("t.c", "uint32_t schedule_thread(const struct syrup_thread *t)")))
                 .extracting(h -> h.cliName()).containsExactly("thread");
         assertThat(CheckCommand.defaultHooks(PolicySource.of("x.c", "uint32_t schedule (void *a, void *b);\n"
                 + "uint32_t schedule_thread(const struct syrup_thread *t);")))
-                .extracting(h -> h.cliName()).containsExactly("socket-select", "xdp-cpu", "thread");
+                .extracting(h -> h.cliName()).containsExactly("socket-select", "xdp-cpu", "xdp-socket", "thread");
         assertThat(c.kernel.cacheDir).isEqualTo(Path.of("/var/cache/syrup"));
         assertThat(c.kernel.pinRoot).isEqualTo(Path.of("/sys/fs/bpf/syrup"));
     }

@@ -61,7 +61,7 @@ class LocalCommandsTest {
         CliRun r = syrup("check", example("count_packets.c"));
         assertThat(r.err()).isEmpty();
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).isEqualTo(example("count_packets.c") + ": ok (socket-select, xdp-cpu)\n");
+        assertThat(r.out()).isEqualTo(example("count_packets.c") + ": ok (socket-select, xdp-cpu, xdp-socket)\n");
         assertThat(syrup("check", example("round_robin.c"), "--hook", "xdp-cpu").out()).endsWith(": ok (xdp-cpu)\n");
         assertNoResidue();
     }

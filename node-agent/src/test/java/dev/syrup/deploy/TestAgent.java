@@ -21,12 +21,13 @@ final class TestAgent implements AutoCloseable {
     private static final Path CACHE = createCache();
 
     final PinLayout layout;
+    final Sdk sdk;
     final PolicyCompiler compiler;
     final Deployer deployer;
 
     TestAgent() {
         layout = new PinLayout(Path.of("/sys/fs/bpf/syrup-test-" + UUID.randomUUID().toString().substring(0, 8)));
-        Sdk sdk = Sdk.extract(CACHE);
+        sdk = Sdk.extract(CACHE);
         compiler = new PolicyCompiler(sdk, new ObjectCache(CACHE.resolve("objects")));
         deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO);
     }

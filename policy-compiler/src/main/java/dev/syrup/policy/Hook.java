@@ -10,7 +10,9 @@ public enum Hook {
     /** XDP: picks the CPU that processes the packet, through a CPUMAP. */
     XDP_CPU("xdp-cpu", 2, "xdp_cpu.bpf.c", "syrup_xdp_cpu", "dispatch_xdp.bpf.o"),
     /** Scheduler tracepoints: picks the CPU each thread of the application's cgroup runs on. */
-    THREAD("thread", 3, "thread_policy.bpf.c", "syrup_thread_switch", null);
+    THREAD("thread", 3, "thread_policy.bpf.c", "syrup_thread_switch", null),
+    /** XDP: picks which of the application's AF_XDP sockets receives the packet, through an XSKMAP. */
+    XDP_SOCKET("xdp-socket", 4, "xdp_socket.bpf.c", "syrup_xdp_socket", "dispatch_xdp.bpf.o");
 
     private final String cliName;
     private final int id;
@@ -26,7 +28,7 @@ public enum Hook {
         this.dispatcherObject = dispatcherObject;
     }
 
-    /** The name users write: socket-select, xdp-cpu, thread. */
+    /** The name users write: socket-select, xdp-cpu, thread, xdp-socket. */
     public String cliName() { return cliName; }
 
     public int id() { return id; }
@@ -39,6 +41,9 @@ public enum Hook {
 
     /** The prebuilt root dispatcher object for this hook, null if it has none. */
     public String dispatcherObject() { return dispatcherObject; }
+
+    /** Whether the hook's policy runs at XDP, on the interface's root dispatcher. */
+    public boolean isXdp() { return this == XDP_CPU || this == XDP_SOCKET; }
 
     /** Whether the hook runs a policy's schedule() on packets (else schedule_thread() on threads). */
     public boolean isNetwork() { return this != THREAD; }

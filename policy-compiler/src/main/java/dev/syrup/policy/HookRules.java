@@ -41,13 +41,18 @@ public record HookRules(Hook hook, Map<String, String> programs, Map<String, Map
             // Every map of a network hook's object is the deployment's own (created per hook target, or
             // per deployment for the policy's maps), so the policy may use them: the worst it can do is
             // count its own decisions wrongly (syrup_meta) or pick among its own sockets or CPUs
-            // (syrup_socks, syrup_cpumap, which hold only the deployment's executors).
+            // (syrup_socks, syrup_cpumap, syrup_xsks, which hold only the deployment's executors).
             case SOCKET_SELECT -> new HookRules(hook, Map.of("sk_reuseport", "syrup_socket_select"),
                     with(SDK_MAPS, map("syrup_socks", MapDefinition.REUSEPORT_SOCKARRAY, 4, 8, 64)),
                     helpers("sk_select_reuseport"), Set.of(), Set.of());
             case XDP_CPU -> new HookRules(hook, Map.of("xdp", "syrup_xdp_cpu", "xdp/cpumap", "syrup_xdp_on_cpu"),
                     with(SDK_MAPS, map("syrup_cpumap", MapDefinition.CPUMAP, 4, 8, 256),
                             map("syrup_on_cpu", MapDefinition.PERCPU_ARRAY, 4, 8, 1)),
+                    helpers("redirect_map"), Set.of(), Set.of());
+            // syrup_xsks holds only the deployment's own AF_XDP sockets: a policy redirecting through it
+            // itself can reach nothing the hook would not.
+            case XDP_SOCKET -> new HookRules(hook, Map.of("xdp", "syrup_xdp_socket"),
+                    with(SDK_MAPS, map("syrup_xsks", MapDefinition.XSKMAP, 4, 4, 64)),
                     helpers("redirect_map"), Set.of(), Set.of());
             // The thread hook's programs read kernel memory (the task's cgroup), publish on a ring buffer
             // and write syrup_thread_cpu, which every thread deployment of the node shares: the policy's

@@ -38,6 +38,7 @@ public final class Sdk {
             "bpf/syrup_thread.h",
             "bpf/socket_select.bpf.c",
             "bpf/xdp_cpu.bpf.c",
+            "bpf/xdp_socket.bpf.c",
             "bpf/thread_policy.bpf.c",
             "bpf/dispatch_xdp.bpf.c",
             "bpf/scx_types.h",

@@ -192,6 +192,13 @@ class ObjectInspectorTest {
                         {
                         	return ((long (*)(void *, void *, void *, __u64))82)(pkt_start, &m, pkt_end, 0) ? 1 : 0;
                         }
+                        """),
+                new Case("redirect_at_xdp_socket.c", Hook.XDP_SOCKET, 4, "bpf_redirect (#23)", """
+                        #include "syrup.h"
+                        uint32_t schedule(void *pkt_start, void *pkt_end)
+                        {
+                        	return ((long (*)(__u32, __u64))23)(1, 0) ? 0 : SYRUP_PASS;
+                        }
                         """));
     }
 

@@ -134,7 +134,7 @@ class PolicyCompilerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Hook.class, names = {"SOCKET_SELECT", "XDP_CPU"})
+    @EnumSource(value = Hook.class, names = {"SOCKET_SELECT", "XDP_CPU", "XDP_SOCKET"})
     void missingScheduleIsAnErrorThatSaysSo(Hook hook) throws Exception {
         Path file = Files.writeString(userDir.resolve("empty.c"), """
                 #include "syrup.h"
@@ -167,7 +167,7 @@ class PolicyCompilerTest {
         for (Path example : examples())
             assertThat(PolicySource.fromFile(example).hooksWithEntryPoints()).as(example.toString()).isNotEmpty();
         assertThat(PolicySource.fromFile(EXAMPLES.resolve("scan_core.c")).hooksWithEntryPoints())
-                .containsExactly(Hook.SOCKET_SELECT, Hook.XDP_CPU, Hook.THREAD);
+                .containsExactly(Hook.SOCKET_SELECT, Hook.XDP_CPU, Hook.XDP_SOCKET, Hook.THREAD);
     }
 
     @Test

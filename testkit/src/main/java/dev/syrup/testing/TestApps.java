@@ -9,6 +9,7 @@ public final class TestApps {
     public static final String UDP_WORKERS = "udp_workers";
     public static final String UDP_SEND = "udp_send";
     public static final String SYRUP_CTL = "syrup_ctl";
+    public static final String XSK_WORKERS = "xsk_workers";
 
     private TestApps() {}
 

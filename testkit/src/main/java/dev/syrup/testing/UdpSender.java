@@ -28,6 +28,7 @@ public final class UdpSender {
     private boolean waitReplies;
     private boolean tcp;
     private Duration timeout;
+    private Integer cpu;
 
     /** What was sent and, with {@link #waitReplies()}, the replies per serving socket index. */
     public record Result(long sent, long[] replies) {
@@ -76,9 +77,16 @@ public final class UdpSender {
     /** Overrides the default timeout (10 s plus the worst case of the pacing and the reply waits). */
     public UdpSender timeout(Duration t) { this.timeout = t; return this; }
 
+    /** Send from CPU {@code cpu} only (taskset), e.g. to pick a TX queue through XPS ({@link Veth#mapTxQueuesToCpus}). */
+    public UdpSender onCpu(int cpu) { this.cpu = cpu; return this; }
+
     /** Runs the sender to completion; throws with its stderr if it fails or times out. */
     public Result run() {
-        List<String> argv = new ArrayList<>(List.of(TestApps.binary(TestApps.UDP_SEND).toString(),
+        List<String> argv = new ArrayList<>();
+        if (cpu != null) {
+            argv.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
+        }
+        argv.addAll(List.of(TestApps.binary(TestApps.UDP_SEND).toString(),
                 "--dst", dst, "--port", Integer.toString(port), "--count", Long.toString(count),
                 "--src-ports", Integer.toString(srcPorts)));
         if (payload != null) {

@@ -106,22 +106,29 @@ public final class UdpWorkers implements AutoCloseable {
             if (rcvbuf > 0) {
                 argv.addAll(List.of("--rcvbuf", Integer.toString(rcvbuf)));
             }
-            String what = "udp_workers on " + addr + ":" + port + (ns == null ? "" : " in " + ns);
-            Process p;
-            try {
-                p = NetNs.commandIn(ns, argv).start();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start " + what, e);
-            }
-            UdpWorkers w = new UdpWorkers(p, what);
-            try {
-                w.awaitReady(sockets);
-            } catch (RuntimeException e) {
-                w.close();
-                throw e;
-            }
-            return w;
+            return launch(argv, ns, "udp_workers on " + addr + ":" + port + (ns == null ? "" : " in " + ns), sockets);
         }
+    }
+
+    /**
+     * Starts a server that speaks udp_workers' protocol on stdin and stdout (READY, COUNTS, HIST,
+     * RESET, QUIT; xsk_workers all but RESET) and waits until its sockets are ready.
+     */
+    static UdpWorkers launch(List<String> argv, NetNs ns, String what, int sockets) {
+        Process p;
+        try {
+            p = NetNs.commandIn(ns, argv).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + what, e);
+        }
+        UdpWorkers w = new UdpWorkers(p, what);
+        try {
+            w.awaitReady(sockets);
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
+        return w;
     }
 
     private void awaitReady(int sockets) {

@@ -32,8 +32,16 @@ public final class Veth {
 
     /** Connects {@code a} and {@code b} over the next free 10.213.x.0/24: x.1 in a, x.2 in b. */
     public static Veth connect(NetNs a, NetNs b) {
+        return connect(a, b, 1);
+    }
+
+    /**
+     * As {@link #connect(NetNs, NetNs)}, with {@code queues} TX and RX queues on each end: a packet
+     * leaving a on TX queue i arrives at b on RX queue i (see {@link #mapTxQueuesToCpus}).
+     */
+    public static Veth connect(NetNs a, NetNs b, int queues) {
         int x = 1 + Math.floorMod(NEXT_SUBNET.getAndIncrement(), 254);
-        return connect(a, "10.213." + x + ".1", b, "10.213." + x + ".2");
+        return connect(a, "10.213." + x + ".1", b, "10.213." + x + ".2", queues);
     }
 
     /**
@@ -41,6 +49,10 @@ public final class Veth {
      * must share a /24 and get that prefix.
      */
     public static Veth connect(NetNs a, String addrA, NetNs b, String addrB) {
+        return connect(a, addrA, b, addrB, 1);
+    }
+
+    private static Veth connect(NetNs a, String addrA, NetNs b, String addrB, int queues) {
         if (a == null || b == null || a.name().equals(b.name())) {
             throw new IllegalArgumentException("a veth pair needs two different namespaces, got " + a + " and " + b);
         }
@@ -52,7 +64,9 @@ public final class Veth {
         String ifA = id + "a";
         String ifB = id + "b";
         // Created inside a with the peer moved straight to b: nothing ever appears on the host.
-        a.run("ip", "link", "add", ifA, "type", "veth", "peer", "name", ifB, "netns", b.name());
+        String q = Integer.toString(queues);
+        a.run("ip", "link", "add", ifA, "numtxqueues", q, "numrxqueues", q, "type", "veth",
+                "peer", "name", ifB, "netns", b.name(), "numtxqueues", q, "numrxqueues", q);
         try {
             a.run("ip", "addr", "add", addrA + "/24", "dev", ifA);
             b.run("ip", "addr", "add", addrB + "/24", "dev", ifB);
@@ -72,6 +86,16 @@ public final class Veth {
             throw e;
         }
         return new Veth(a, ifA, addrA, b, ifB, addrB);
+    }
+
+    /**
+     * Makes a packet sent from CPU i in namespace a leave through TX queue i (XPS), so it arrives at
+     * b on RX queue i; the pair must have no more queues than the machine has CPUs.
+     */
+    public void mapTxQueuesToCpus(int queues) {
+        for (int i = 0; i < queues; i++) {
+            a.run("sh", "-c", "echo " + Long.toHexString(1L << i) + " > /sys/class/net/" + ifA + "/queues/tx-" + i + "/xps_cpus");
+        }
     }
 
     private static String subnet(String addr) {

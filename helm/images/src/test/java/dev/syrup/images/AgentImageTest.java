@@ -57,7 +57,7 @@ class AgentImageTest {
         OneShot r = check("round_robin.c");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout()).as(r.toString()).isEqualTo("/policies/round_robin.c: ok (socket-select, xdp-cpu)\n");
+        assertThat(r.stdout()).as(r.toString()).isEqualTo("/policies/round_robin.c: ok (socket-select, xdp-cpu, xdp-socket)\n");
         try (Stream<Path> left = Files.walk(bpffs)) {
             assertThat(left.filter(p -> !Files.isDirectory(p)).toList()).as("scratch pins left in bpffs").isEmpty();
         }

@@ -14,7 +14,7 @@ import java.util.List;
 public record MapDefinition(String name, long type, long keySize, long valueSize, long maxEntries, long flags,
                             boolean pinning, List<String> otherNumbers, List<String> otherMembers) {
     public static final int HASH = 1, ARRAY = 2, PROG_ARRAY = 3, PERF_EVENT_ARRAY = 4, PERCPU_HASH = 5,
-            PERCPU_ARRAY = 6, ARRAY_OF_MAPS = 12, HASH_OF_MAPS = 13, CPUMAP = 16, REUSEPORT_SOCKARRAY = 20,
+            PERCPU_ARRAY = 6, ARRAY_OF_MAPS = 12, HASH_OF_MAPS = 13, CPUMAP = 16, XSKMAP = 17, REUSEPORT_SOCKARRAY = 20,
             RINGBUF = 27;
     public static final long F_MMAPABLE = 1 << 10;
 
@@ -46,7 +46,7 @@ public record MapDefinition(String name, long type, long keySize, long valueSize
             case 14 -> "devmap";
             case 15 -> "sockmap";
             case CPUMAP -> "cpumap";
-            case 17 -> "xskmap";
+            case XSKMAP -> "xskmap";
             case 18 -> "sockhash";
             case 19 -> "cgroup_storage";
             case REUSEPORT_SOCKARRAY -> "reuseport_sockarray";
