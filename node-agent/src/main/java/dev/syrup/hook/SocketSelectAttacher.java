@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarget> {
     private static final String SOCKETS_MAP = "syrup_socks";
+    /** Where the target's REUSEPORT_SOCKARRAY is pinned in its directory. */
+    public static final String SOCKETS_PIN = "sockets";
 
     private final Path dispatcherObject;
 
@@ -41,7 +43,9 @@ public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarg
     }
 
     @Override
-    protected Map<String, String> executorMaps() { return Map.of(SOCKETS_MAP, "sockets"); }
+    protected Map<String, String> executorMaps() {
+        return Map.of(SOCKETS_MAP, SOCKETS_PIN, LiveExecutors.MAP, LiveExecutors.PIN);
+    }
 
     @Override
     protected void fillExecutors(BpfObject policy, Executors executors) {
@@ -49,6 +53,9 @@ public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarg
             for (int i = 0; i < executors.sockets().size(); i++) {
                 socks.update(BpfMap.u32(i), BpfMap.u64(executors.sockets().get(i).get()));
             }
+        }
+        try (BpfMap live = policy.map(LiveExecutors.MAP)) {
+            LiveExecutors.write(live, executors.sockets().size());
         }
     }
 
@@ -75,6 +82,17 @@ public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarg
         // Attaching to one socket attaches to its whole reuseport group.
         Sockets.attachReuseport(executors.sockets().get(0), d.program());
         return d;
+    }
+
+    /**
+     * reattach attaches what serves target to socket's reuseport group: after the application
+     * restarted, its new sockets form a new group that nothing steers yet. Attaching again to the
+     * same group replaces the program with itself, atomically.
+     */
+    public void reattach(SocketSelectTarget target, Fd socket) {
+        try (Dispatcher d = Dispatcher.open(dispatcherDir(target))) {
+            Sockets.attachReuseport(socket, d.program());
+        }
     }
 
     @Override
