@@ -86,8 +86,8 @@ class DaemonCommandsTest {
     void listShowsATableOrJson() throws Exception {
         fake.ok("list", "{\"deployments\":[" + DEPLOYMENT + "]}");
         CliRun table = syrup("list");
-        assertThat(table.out()).startsWith("ID        OWNER  HOOKS          TARGETS       POLICY             DECISIONS\n")
-                .contains("3f9c2a1b  0:/    socket-select  udp/9000@app  rr.c abababababab  5/6 pass=0 drop=0 fb=0");
+        assertThat(table.out()).startsWith("ID        OWNER  HOOKS          TARGETS       POLICY             STATE  DECISIONS\n")
+                .contains("3f9c2a1b  0:/    socket-select  udp/9000@app  rr.c abababababab  -      5/6 pass=0 drop=0 fb=0");
         CliRun json = syrup("list", "--json");
         assertThat(Json.MAPPER.readTree(json.out()).get(0).get("id").asText()).isEqualTo("3f9c2a1b");
         fake.ok("list", "{\"deployments\":[]}");
