@@ -25,14 +25,20 @@ struct {
 	__uint(max_entries, SYRUP_BIND_RING_BYTES);
 } syrup_bind_events SEC(".maps");
 
-static __always_inline void report(struct bpf_sock *sk, __u8 kind)
+/*
+ * Sockets bound to a watched port, by socket cookie, with their key: a socket's
+ * port cannot be read when it is released, so its bind remembers it. Full: the
+ * release goes unreported and the agent's rescan notices the socket is gone.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u64);
+	__type(value, __u32);
+	__uint(max_entries, SYRUP_BIND_MAX_SOCKETS);
+} syrup_bind_socks SEC(".maps");
+
+static __always_inline void report(struct bpf_sock *sk, __u32 key, __u8 kind)
 {
-	if (sk->protocol != IPPROTO_UDP && sk->protocol != IPPROTO_TCP)
-		return;
-	__u16 port = sk->src_port;
-	__u32 key = syrup_bind_key(sk->protocol, port);
-	if (port == 0 || !bpf_map_lookup_elem(&syrup_bind_watched, &key))
-		return;
 	struct syrup_bind_event *e = bpf_ringbuf_reserve(&syrup_bind_events, sizeof(*e), 0);
 	if (!e)
 		return; /* ring full: the agent's periodic rescan finds the socket */
@@ -40,31 +46,48 @@ static __always_inline void report(struct bpf_sock *sk, __u8 kind)
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->netns_cookie = bpf_get_netns_cookie(sk);
-	e->port = port;
-	e->protocol = sk->protocol;
+	e->port = key & 0xffff;
+	e->protocol = key >> 16;
 	e->kind = kind;
 	e->family = sk->family;
 	bpf_ringbuf_submit(e, 0);
 }
 
+static __always_inline void bound(struct bpf_sock *sk)
+{
+	if (sk->protocol != IPPROTO_UDP && sk->protocol != IPPROTO_TCP)
+		return;
+	__u32 key = syrup_bind_key(sk->protocol, sk->src_port);
+	if (sk->src_port == 0 || !bpf_map_lookup_elem(&syrup_bind_watched, &key))
+		return;
+	__u64 cookie = bpf_get_socket_cookie(sk);
+	bpf_map_update_elem(&syrup_bind_socks, &cookie, &key, BPF_ANY);
+	report(sk, key, SYRUP_BIND_BOUND);
+}
+
 SEC("cgroup/post_bind4")
 int syrup_post_bind4(struct bpf_sock *sk)
 {
-	report(sk, SYRUP_BIND_BOUND);
+	bound(sk);
 	return 1;
 }
 
 SEC("cgroup/post_bind6")
 int syrup_post_bind6(struct bpf_sock *sk)
 {
-	report(sk, SYRUP_BIND_BOUND);
+	bound(sk);
 	return 1;
 }
 
 SEC("cgroup/sock_release")
 int syrup_sock_release(struct bpf_sock *sk)
 {
-	report(sk, SYRUP_BIND_RELEASED);
+	__u64 cookie = bpf_get_socket_cookie(sk);
+	__u32 *key = bpf_map_lookup_elem(&syrup_bind_socks, &cookie);
+	if (key) {
+		report(sk, *key, SYRUP_BIND_RELEASED);
+		bpf_map_delete_elem(&syrup_bind_socks, &cookie);
+	}
 	return 1;
 }
 
