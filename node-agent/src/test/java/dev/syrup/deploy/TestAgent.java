@@ -23,10 +23,11 @@ final class TestAgent implements AutoCloseable {
     final PinLayout layout;
     final PolicyCompiler compiler;
     final Deployer deployer;
+    final Sdk sdk;
 
     TestAgent() {
         layout = new PinLayout(Path.of("/sys/fs/bpf/syrup-test-" + UUID.randomUUID().toString().substring(0, 8)));
-        Sdk sdk = Sdk.extract(CACHE);
+        sdk = Sdk.extract(CACHE);
         compiler = new PolicyCompiler(sdk, new ObjectCache(CACHE.resolve("objects")));
         deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO);
     }
