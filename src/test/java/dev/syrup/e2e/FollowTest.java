@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syrup.api.Json;
+import dev.syrup.api.Request;
 import dev.syrup.testing.Exec;
 import dev.syrup.testing.NetNs;
 import dev.syrup.testing.SyrupdProcess;
@@ -72,6 +73,10 @@ class FollowTest {
         JsonNode waiting = awaitTarget(id, "waiting", 0);
         assertThat(waiting.path("decisions")).isEmpty();
         assertThat(syrup("list")).contains("waiting live=0").contains("- (waiting: no socket on the port)");
+        try (RawClient c = new RawClient(syrupd.socket)) {
+            assertThat(c.request(Request.status()).path("targets").toString())
+                    .isEqualTo("{\"attached\":0,\"waiting\":1,\"failed\":0}");
+        }
 
         UdpWorkers second = server(8);
         JsonNode attached = awaitTarget(id, "attached", 8);
