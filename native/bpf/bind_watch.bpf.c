@@ -50,6 +50,7 @@ static __always_inline void report(struct bpf_sock *sk, __u32 key, __u8 kind)
 	e->protocol = key >> 16;
 	e->kind = kind;
 	e->family = sk->family;
+	e->ts_ns = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(e, 0);
 }
 

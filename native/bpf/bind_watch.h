@@ -20,7 +20,7 @@ enum syrup_bind_kind {
 /* Key of syrup_bind_watched: (protocol << 16) | port, host byte order. */
 static inline __u32 syrup_bind_key(__u8 protocol, __u16 port) { return ((__u32)protocol << 16) | port; }
 
-/* One bind or release, as the ring buffer carries it (32 bytes). */
+/* One bind or release, as the ring buffer carries it (40 bytes). */
 struct syrup_bind_event {
 	__u32 pid;          /* the process (thread group) that bound or closed it */
 	__u32 uid;
@@ -30,6 +30,7 @@ struct syrup_bind_event {
 	__u8 protocol;      /* IPPROTO_UDP or IPPROTO_TCP */
 	__u8 kind;          /* enum syrup_bind_kind */
 	__u32 family;       /* AF_INET or AF_INET6 */
+	__u64 ts_ns;        /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 };
 
 #endif /* SYRUP_BIND_WATCH_H */

@@ -14,7 +14,7 @@
 #include "syrup_jni.h"
 #include "../bpf/bind_watch.h"
 
-#define FIELDS 8
+#define FIELDS 9
 
 struct reader {
 	struct ring_buffer *rb;
@@ -42,6 +42,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	o[5] = e->protocol;
 	o[6] = e->kind;
 	o[7] = e->family;
+	o[8] = (jlong)e->ts_ns;
 	r->n++;
 	return r->n >= r->cap ? 1 : 0;
 }
@@ -92,7 +93,7 @@ JNIEXPORT jlong JNICALL Java_dev_syrup_bpf_BindEvents_open(JNIEnv *env, jclass c
 
 /*
  * Waits up to timeout_ms for events and copies at most jout.length / FIELDS of them into
- * jout ({pid, uid, cgroup_id, netns_cookie, port, protocol, kind, family} each). Returns
+ * jout ({pid, uid, cgroup_id, netns_cookie, port, protocol, kind, family, ts_ns} each). Returns
  * their number or -errno (-EINTR is a normal wake-up).
  */
 JNIEXPORT jint JNICALL Java_dev_syrup_bpf_BindEvents_poll(JNIEnv *env, jclass cls, jlong h, jint timeout_ms,

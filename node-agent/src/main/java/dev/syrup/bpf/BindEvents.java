@@ -13,13 +13,17 @@ public final class BindEvents implements AutoCloseable {
         NativeLibrary.ensureAvailable();
     }
 
-    private static final int FIELDS = 8;
+    private static final int FIELDS = 9;
     private static final int EINTR = 4;
     public static final int BOUND = 1;
     public static final int RELEASED = 2;
 
-    /** A socket bound to (kind BOUND) or closed on (RELEASED) a watched port, by process pid. */
-    public record Event(int pid, int uid, long cgroupId, long netnsCookie, int port, int protocol, int kind, int family) {}
+    /**
+     * A socket bound to (kind BOUND) or closed on (RELEASED) a watched port, by process pid, stamped
+     * with CLOCK_MONOTONIC (System.nanoTime's clock).
+     */
+    public record Event(int pid, int uid, long cgroupId, long netnsCookie, int port, int protocol, int kind, int family,
+                        long timestampNs) {}
 
     private final long[] buffer;
     private long handle;
@@ -54,7 +58,7 @@ public final class BindEvents implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             int o = i * FIELDS;
             out.add(new Event((int) buffer[o], (int) buffer[o + 1], buffer[o + 2], buffer[o + 3], (int) buffer[o + 4],
-                    (int) buffer[o + 5], (int) buffer[o + 6], (int) buffer[o + 7]));
+                    (int) buffer[o + 5], (int) buffer[o + 6], (int) buffer[o + 7], buffer[o + 8]));
         }
         return out;
     }

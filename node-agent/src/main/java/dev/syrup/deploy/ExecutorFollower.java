@@ -47,6 +47,13 @@ public final class ExecutorFollower implements AutoCloseable {
     private final Map<String, Followed> followed = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
+    private volatile Steered steered = (id, target, live, bindNs, steeredNs) -> {};
+
+    /** Told when a bind was followed: the target steers live sockets since steeredNs (System.nanoTime). */
+    @FunctionalInterface
+    public interface Steered {
+        void steered(String id, SocketSelectTarget target, int live, long bindNs, long steeredNs);
+    }
 
     /** What the follower knows of one target: whose sockets it takes and which it wrote last. */
     private static final class Followed {
@@ -92,6 +99,9 @@ public final class ExecutorFollower implements AutoCloseable {
         return f;
     }
 
+    /** onSteered sets who is told when the sockets of a reported bind are steered (bench-follow). */
+    public void onSteered(Steered listener) { this.steered = listener; }
+
     /** Whether binds are reported as they happen (else only the rescan finds them). */
     public boolean watchesBinds() { return watcher != null; }
 
@@ -133,13 +143,14 @@ public final class ExecutorFollower implements AutoCloseable {
             followed.values().forEach(f -> keys.add(BindWatcher.key(f.target.protocol(), f.target.port())));
             watcher.watch(keys);
         }
-        followed.values().forEach(this::check);
+        followed.values().forEach(f -> check(f, 0));
     }
 
     private void run() {
         long nextRescan = System.nanoTime();
         long recheckAt = Long.MAX_VALUE;
-        Set<Integer> pending = new HashSet<>();
+        // (protocol << 16 | port) -> when the first bind not yet followed was reported
+        Map<Integer, Long> pending = new HashMap<>();
         while (!stopping) {
             try {
                 long now = System.nanoTime();
@@ -148,7 +159,10 @@ public final class ExecutorFollower implements AutoCloseable {
                 List<BindEvents.Event> events = poll(waitMs);
                 if (!events.isEmpty()) {
                     do {
-                        events.forEach(e -> pending.add((e.protocol() << 16) | e.port()));
+                        for (BindEvents.Event e : events) {
+                            pending.merge((e.protocol() << 16) | e.port(),
+                                    e.kind() == BindEvents.BOUND ? e.timestampNs() : 0L, ExecutorFollower::earliestBind);
+                        }
                         events = poll(SETTLE_MS);
                     } while (!events.isEmpty() && !stopping);
                     checkKeys(pending);
@@ -177,16 +191,25 @@ public final class ExecutorFollower implements AutoCloseable {
         return watcher.poll(timeoutMs);
     }
 
-    private void checkKeys(Set<Integer> keys) {
+    private void checkKeys(Map<Integer, Long> keys) {
         for (Followed f : followed.values()) {
-            if (keys.contains(BindWatcher.key(f.target.protocol(), f.target.port()))) {
-                check(f);
+            Long bindNs = keys.get(BindWatcher.key(f.target.protocol(), f.target.port()));
+            if (bindNs != null) {
+                check(f, bindNs);
             }
         }
     }
 
-    /** check takes the target's sockets in scope again if they are not the ones it steers. */
-    private void check(Followed f) {
+    /** The earlier of two bind times, 0 standing for none (a release). */
+    private static Long earliestBind(Long a, Long b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
+    }
+
+    /**
+     * check takes the target's sockets in scope again if they are not the ones it steers; bindNs is
+     * when the bind that led here was reported (0: none, a rescan or a release).
+     */
+    private void check(Followed f, long bindNs) {
         Optional<List<ReuseportSockets.Owner>> found = find(f.target);
         if (found.isEmpty()) {
             update(f, TargetState.failed(0, Instant.now(), "cannot read the sockets of " + f.target.netns()));
@@ -220,6 +243,9 @@ public final class ExecutorFollower implements AutoCloseable {
         try {
             boolean written = deployer.whileDeployed(f.id, d -> write(f, sockets, inodes)).orElse(false);
             if (written) {
+                if (bindNs != 0) {
+                    steered.steered(f.id, f.target, sockets.size(), bindNs, System.nanoTime());
+                }
                 log.accept("deployment " + f.id + ": " + f.target.claimDescription() + " now has " + sockets.size()
                         + " live executor(s)");
                 f.inodes = inodes;
