@@ -26,15 +26,15 @@ struct {
 } syrup_bind_events SEC(".maps");
 
 /*
- * Sockets bound to a watched port, by socket cookie, with their key: a socket's
- * port cannot be read when it is released, so its bind remembers it. Full: the
- * release goes unreported and the agent's rescan notices the socket is gone.
+ * The key of a socket bound to a watched port, stored with the socket: its
+ * port cannot be read when it is released, so its bind remembers it. A socket
+ * without it (every other one) costs its release a pointer check.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, __u32);
-	__uint(max_entries, SYRUP_BIND_MAX_SOCKETS);
 } syrup_bind_socks SEC(".maps");
 
 static __always_inline void report(struct bpf_sock *sk, __u32 key, __u8 kind)
@@ -61,8 +61,9 @@ static __always_inline void bound(struct bpf_sock *sk)
 	__u32 key = syrup_bind_key(sk->protocol, sk->src_port);
 	if (sk->src_port == 0 || !bpf_map_lookup_elem(&syrup_bind_watched, &key))
 		return;
-	__u64 cookie = bpf_get_socket_cookie(sk);
-	bpf_map_update_elem(&syrup_bind_socks, &cookie, &key, BPF_ANY);
+	__u32 *stored = bpf_sk_storage_get(&syrup_bind_socks, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (stored)
+		*stored = key;
 	report(sk, key, SYRUP_BIND_BOUND);
 }
 
@@ -83,12 +84,9 @@ int syrup_post_bind6(struct bpf_sock *sk)
 SEC("cgroup/sock_release")
 int syrup_sock_release(struct bpf_sock *sk)
 {
-	__u64 cookie = bpf_get_socket_cookie(sk);
-	__u32 *key = bpf_map_lookup_elem(&syrup_bind_socks, &cookie);
-	if (key) {
+	__u32 *key = bpf_sk_storage_get(&syrup_bind_socks, sk, 0, 0);
+	if (key)
 		report(sk, *key, SYRUP_BIND_RELEASED);
-		bpf_map_delete_elem(&syrup_bind_socks, &cookie);
-	}
 	return 1;
 }
 

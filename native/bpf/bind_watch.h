@@ -10,7 +10,6 @@
 
 #define SYRUP_BIND_RING_BYTES (64 * 1024)
 #define SYRUP_BIND_MAX_WATCHED 4096
-#define SYRUP_BIND_MAX_SOCKETS 65536
 
 enum syrup_bind_kind {
 	SYRUP_BIND_BOUND = 1,    /* a socket was bound to a watched port */
