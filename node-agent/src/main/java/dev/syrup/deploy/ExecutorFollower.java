@@ -191,13 +191,17 @@ public final class ExecutorFollower implements AutoCloseable {
         return watcher.poll(timeoutMs);
     }
 
+    /** checkKeys checks the targets of the ports in keys; a bind whose sockets are steered now is forgotten. */
     private void checkKeys(Map<Integer, Long> keys) {
+        Set<Integer> behind = new HashSet<>();
         for (Followed f : followed.values()) {
-            Long bindNs = keys.get(BindWatcher.key(f.target.protocol(), f.target.port()));
-            if (bindNs != null) {
-                check(f, bindNs);
+            int key = BindWatcher.key(f.target.protocol(), f.target.port());
+            Long bindNs = keys.get(key);
+            if (bindNs != null && !check(f, bindNs)) {
+                behind.add(key);
             }
         }
+        keys.replaceAll((key, bindNs) -> behind.contains(key) ? bindNs : 0L);
     }
 
     /** The earlier of two bind times, 0 standing for none (a release). */
@@ -207,13 +211,14 @@ public final class ExecutorFollower implements AutoCloseable {
 
     /**
      * check takes the target's sockets in scope again if they are not the ones it steers; bindNs is
-     * when the bind that led here was reported (0: none, a rescan or a release).
+     * when the bind that led here was reported (0: none, a rescan or a release). Tells whether the
+     * target steers the sockets in its scope now.
      */
-    private void check(Followed f, long bindNs) {
+    private boolean check(Followed f, long bindNs) {
         Optional<List<ReuseportSockets.Owner>> found = find(f.target);
         if (found.isEmpty()) {
             update(f, TargetState.failed(0, Instant.now(), "cannot read the sockets of " + f.target.netns()));
-            return;
+            return false;
         }
         List<ReuseportSockets.Owner> owners = found.get();
         if (f.scope == null) {
@@ -221,24 +226,24 @@ public final class ExecutorFollower implements AutoCloseable {
             f.scope = SocketScope.of(owners).orElse(null);
             if (f.scope == null) {
                 update(f, TargetState.of(0, Instant.now()));
-                return;
+                return true;
             }
         }
         List<ReuseportSockets.Owner> mine = owners.stream().filter(f.scope::admits).toList();
         List<Long> inodes = inodes(mine);
         if (inodes.equals(f.inodes) && f.state.state() != TargetState.State.FAILED) {
-            return;
+            return true;
         }
         if (mine.size() > HookConfig.MAX_EXECUTORS) {
             update(f, TargetState.failed(f.inodes.size(), Instant.now(), mine.size() + " sockets are bound to port "
                     + f.target.port() + "; socket-select supports at most " + HookConfig.MAX_EXECUTORS));
-            return;
+            return false;
         }
         List<Fd> sockets;
         try {
             sockets = ReuseportSockets.take(mine, f.target.protocol(), f.target.port());
         } catch (RuntimeException e) {
-            return; // a socket closed while it was taken: the next event or rescan looks again
+            return false; // a socket closed while it was taken: the next event or rescan looks again
         }
         try {
             boolean written = deployer.whileDeployed(f.id, d -> write(f, sockets, inodes)).orElse(false);
@@ -251,9 +256,11 @@ public final class ExecutorFollower implements AutoCloseable {
                 f.inodes = inodes;
                 update(f, TargetState.of(sockets.size(), Instant.now()));
             }
+            return written;
         } catch (RuntimeException e) {
             update(f, TargetState.failed(f.inodes.size(), Instant.now(), "re-attaching to the new sockets failed: "
                     + e.getMessage()));
+            return false;
         } finally {
             sockets.forEach(Fd::close);
         }
