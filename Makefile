@@ -109,6 +109,15 @@ bench-dataplane: native bpffs
 	$(MVN) -q -pl bench exec:java -Dexec.mainClass=dev.syrup.bench.DataPlaneCostBench $(BENCH_PROPS) \
 	  -Dexec.args="$(or $(ROUNDS),7) $(or $(PACKETS),20000)"
 
+# A socket-select deployment following a restarted server: bind -> steered (p50/p99) with the bind
+# watcher, ready -> attached with it and with the 2 s rescan alone, and the watcher's cost to binds.
+# Knobs: ROUNDS=50 RESCAN_ROUNDS=10.
+.PHONY: bench-follow
+bench-follow: native bpffs
+	@$(MVN) -q -DskipTests package
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.FollowBench \
+	  $(or $(ROUNDS),50) $(or $(RESCAN_ROUNDS),10)
+
 # Compile + object inspection time per example policy and hook (clang, then the inspector), medians.
 .PHONY: bench-compile
 bench-compile: native
