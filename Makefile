@@ -42,6 +42,12 @@ build: native
 k8s-binaries:
 	@src/test/k8s/build-binaries.sh >/dev/null
 
+# Debian's nginx and its stream module, unpacked (not installed) in ~/.cache/syrup/debian: the real
+# multi-process UDP server node-agent's DebianNginxTest follows through reloads and restarts.
+.PHONY: debian-servers
+debian-servers:
+	@src/test/debian/fetch-nginx.sh >/dev/null
+
 # The chart's images, built without a container engine or registry: build/images/syrup-{agent,operator}-<appVersion>.tar.
 # The Debian base layer is cached in ~/.cache/syrup/images (a few minutes cold); an archive is rewritten when its
 # content changed.
@@ -53,7 +59,7 @@ images: native
 # The Kubernetes binaries (a CPU-bound go build) and the images (mostly Debian downloads when cold)
 # are made side by side: on a fresh machine that saves the shorter of the two.
 test: native bpffs
-	@$(MAKE) --no-print-directory -j2 k8s-binaries images
+	@$(MAKE) --no-print-directory -j2 k8s-binaries images debian-servers
 	@$(MAKE) --no-print-directory -C native check
 	$(MVN) verify
 
