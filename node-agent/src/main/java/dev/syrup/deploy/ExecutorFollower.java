@@ -215,6 +215,12 @@ public final class ExecutorFollower implements AutoCloseable {
      * target steers the sockets in its scope now.
      */
     private boolean check(Followed f, long bindNs) {
+        synchronized (f) { // the follower's thread, and checkAll from whoever calls it
+            return checkNow(f, bindNs);
+        }
+    }
+
+    private boolean checkNow(Followed f, long bindNs) {
         Optional<List<ReuseportSockets.Owner>> found = find(f.target);
         if (found.isEmpty()) {
             update(f, TargetState.failed(0, Instant.now(), "cannot read the sockets of " + f.target.netns()));
