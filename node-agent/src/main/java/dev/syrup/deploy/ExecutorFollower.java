@@ -2,9 +2,9 @@ package dev.syrup.deploy;
 
 import dev.syrup.bpf.BindEvents;
 import dev.syrup.bpf.Bpf;
-import dev.syrup.bpf.BpfException;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.Fd;
+import dev.syrup.bpf.Sockets;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.LiveExecutors;
@@ -12,6 +12,8 @@ import dev.syrup.hook.ReuseportSockets;
 import dev.syrup.hook.SocketSelectAttacher;
 import dev.syrup.hook.SocketSelectTarget;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,7 +120,9 @@ public final class ExecutorFollower implements AutoCloseable {
             SocketScope scope = SocketScope.of(owners).orElse(ownerUid == 0 ? null : SocketScope.ofUid(ownerUid));
             List<ReuseportSockets.Owner> mine = scope == null ? List.of() : owners.stream().filter(scope::admits).toList();
             int live = LiveExecutors.read(deployer.layout().target(d.id(), s)).orElse(mine.size());
-            followed.put(key(d.id(), s), new Followed(d.id(), s, scope, inodes(mine), TargetState.of(live, Instant.now())));
+            // What the map holds is not known here (an adopted deployment's application may have changed
+            // meanwhile): the first check compares it with the sockets, and writes only what differs.
+            followed.put(key(d.id(), s), new Followed(d.id(), s, scope, null, TargetState.of(live, Instant.now())));
             if (watcher != null) {
                 watcher.watchAlso(BindWatcher.key(s.protocol(), s.port()));
             }
@@ -230,18 +234,14 @@ public final class ExecutorFollower implements AutoCloseable {
         if (f.scope == null) {
             // Adopted while the application was down, by a root deployment: its first sockets make the scope.
             f.scope = SocketScope.of(owners).orElse(null);
-            if (f.scope == null) {
-                update(f, TargetState.of(0, Instant.now()));
-                return true;
-            }
         }
-        List<ReuseportSockets.Owner> mine = owners.stream().filter(f.scope::admits).toList();
+        List<ReuseportSockets.Owner> mine = f.scope == null ? List.of() : owners.stream().filter(f.scope::admits).toList();
         List<Long> inodes = inodes(mine);
         if (inodes.equals(f.inodes) && f.state.state() != TargetState.State.FAILED) {
             return true;
         }
         if (mine.size() > HookConfig.MAX_EXECUTORS) {
-            update(f, TargetState.failed(f.inodes.size(), Instant.now(), mine.size() + " sockets are bound to port "
+            update(f, TargetState.failed(f.state.live(), Instant.now(), mine.size() + " sockets are bound to port "
                     + f.target.port() + "; socket-select supports at most " + HookConfig.MAX_EXECUTORS));
             return false;
         }
@@ -252,19 +252,21 @@ public final class ExecutorFollower implements AutoCloseable {
             return false; // a socket closed while it was taken: the next event or rescan looks again
         }
         try {
-            boolean written = deployer.whileDeployed(f.id, d -> write(f, sockets, inodes)).orElse(false);
+            boolean written = deployer.whileDeployed(f.id, d -> write(f, sockets)).orElse(false);
             if (written) {
                 if (bindNs != 0) {
                     steered.steered(f.id, f.target, sockets.size(), bindNs, System.nanoTime());
                 }
-                log.accept("deployment " + f.id + ": " + f.target.claimDescription() + " now has " + sockets.size()
+                if (f.inodes != null) {
+                    log.accept("deployment " + f.id + ": " + f.target.claimDescription() + " now has " + sockets.size()
                         + " live executor(s)");
+                }
                 f.inodes = inodes;
                 update(f, TargetState.of(sockets.size(), Instant.now()));
             }
             return written;
         } catch (RuntimeException e) {
-            update(f, TargetState.failed(f.inodes.size(), Instant.now(), "re-attaching to the new sockets failed: "
+            update(f, TargetState.failed(f.state.live(), Instant.now(), "following the application's sockets failed: "
                     + e.getMessage()));
             return false;
         } finally {
@@ -273,62 +275,55 @@ public final class ExecutorFollower implements AutoCloseable {
     }
 
     /**
-     * write puts sockets into the running policy's map in executor order. A growing set is written
-     * before its count is raised, a shrinking one after its count is lowered, so the policy never
-     * picks an index without a socket; a socket that keeps its index is not touched.
+     * write puts sockets into the running policy's map in executor order, comparing with what the
+     * map holds (a socket array gives back each socket's cookie). A growing set is written before
+     * its count is raised, a shrinking one after its count is lowered, so the policy never picks an
+     * index without a socket; a socket that keeps its index is not touched.
      */
-    private boolean write(Followed f, List<Fd> sockets, List<Long> after) {
+    private boolean write(Followed f, List<Fd> sockets) {
         Path dir = deployer.layout().target(f.id, f.target);
         Path socksPin = dir.resolve(SocketSelectAttacher.SOCKETS_PIN);
         Path livePin = dir.resolve(LiveExecutors.PIN);
-        if (!Files.exists(socksPin) || !Files.exists(livePin)) {
+        if (!Files.exists(socksPin)) {
             return false;
         }
-        List<Long> before = f.inodes;
+        if (!Files.exists(livePin)) {
+            throw new IllegalStateException("it was deployed by an agent that did not follow sockets; deploy it again");
+        }
+        int n = sockets.size();
+        List<Long> want = sockets.stream().map(s -> Sockets.info(s).cookie()).toList();
         try (BpfMap socks = new BpfMap(Bpf.open(socksPin)); BpfMap live = new BpfMap(Bpf.open(livePin))) {
-            if (sockets.size() < before.size()) {
-                LiveExecutors.write(live, sockets.size());
+            int before = LiveExecutors.read(dir).orElse(0);
+            if (n < before) {
+                LiveExecutors.write(live, n);
             }
-            Map<Long, Integer> index = new HashMap<>();
-            for (int i = 0; i < after.size(); i++) {
-                index.put(after.get(i), i);
+            long[] held = new long[socks.info().maxEntries()];
+            for (int i = 0; i < held.length; i++) {
+                held[i] = socks.lookup(BpfMap.u32(i)).map(ExecutorFollower::u64).orElse(0L);
             }
-            // A socket can be at one index at a time: free the index of each that moves or went away.
-            for (int j = 0; j < before.size(); j++) {
-                Integer i = index.get(before.get(j));
-                if (i == null || i != j) {
+            // A socket can be at one index at a time: free the index of each that moves, and those past the end.
+            for (int j = 0; j < held.length; j++) {
+                int i = want.indexOf(held[j]);
+                if (held[j] != 0 && (j >= n || (i >= 0 && i != j))) {
                     socks.delete(BpfMap.u32(j));
                 }
             }
-            for (int i = sockets.size(); i < socks.info().maxEntries(); i++) {
-                socks.delete(BpfMap.u32(i));
-            }
-            try {
-                writeChanged(socks, before, after, sockets);
-            } catch (BpfException e) {
-                // What the map held was not what we last wrote (e.g. after an adoption): write it afresh.
-                for (int i = 0; i < sockets.size(); i++) {
-                    socks.delete(BpfMap.u32(i));
+            for (int i = 0; i < n; i++) {
+                if (held[i] != want.get(i)) {
+                    socks.update(BpfMap.u32(i), BpfMap.u64(sockets.get(i).get()));
                 }
-                writeChanged(socks, List.of(), after, sockets);
             }
-            if (sockets.size() >= before.size()) {
-                LiveExecutors.write(live, sockets.size());
+            if (n >= before) {
+                LiveExecutors.write(live, n);
             }
         }
-        if (!sockets.isEmpty()) {
+        if (n > 0) {
             deployer.socketSelect().reattach(f.target, sockets.get(0));
         }
         return true;
     }
 
-    private static void writeChanged(BpfMap socks, List<Long> before, List<Long> after, List<Fd> sockets) {
-        for (int i = 0; i < sockets.size(); i++) {
-            if (i >= before.size() || !before.get(i).equals(after.get(i))) {
-                socks.update(BpfMap.u32(i), BpfMap.u64(sockets.get(i).get()));
-            }
-        }
-    }
+    private static long u64(byte[] b) { return ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).getLong(); }
 
     private void update(Followed f, TargetState next) {
         if (!next.sameAs(f.state)) {
