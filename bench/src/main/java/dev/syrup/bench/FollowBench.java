@@ -37,7 +37,7 @@ import org.HdrHistogram.Histogram;
  * <li>ready -> attached, with the watcher and with the periodic rescan alone (the baseline): from
  *     the server saying it has bound its sockets to the follower showing them attached;
  * <li>binds per second of a loop binding and closing UDP sockets, without the watcher, with it on a
- *     port nobody watches, and with it reporting every bind.
+ *     port nobody watches, and with it reporting every bind and close.
  * </ul>
  * Every round checks round robin is exact over the new sockets; only the printed figures are timed.
  */
@@ -156,26 +156,19 @@ public final class FollowBench {
                 us.getValueAtPercentile(99) / 1000.0, us.getMaxValue() / 1000.0, us.getTotalCount());
     }
 
-    /** Binds per second of one thread binding and closing UDP sockets on 127.0.0.1:port, 5 alternating rounds. */
+    /**
+     * Binds per second of one thread binding and closing UDP sockets on 127.0.0.1:port: 11 rounds of
+     * 1 s per variant, the order rotating from round to round, medians.
+     */
     private void bindCost() throws Exception {
         int port = PORT + 1;
-        int rounds = 5;
+        int rounds = 11;
         double[][] rates = new double[3][rounds];
         bindsPerSecond(port); // warm-up: the JIT, the first sockets
         for (int r = 0; r < rounds; r++) {
-            rates[0][r] = bindsPerSecond(port);
-            try (BindWatcher watcher = BindWatcher.attach(sdk.bindWatcherObject())) {
-                Thread drain = new Thread(() -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        watcher.poll(100);
-                    }
-                });
-                drain.start();
-                rates[1][r] = bindsPerSecond(port);
-                watcher.watch(Set.of((Protocol.UDP.number() << 16) | port));
-                rates[2][r] = bindsPerSecond(port);
-                drain.interrupt();
-                drain.join();
+            for (int k = 0; k < 3; k++) {
+                int variant = (r + k) % 3;
+                rates[variant][r] = variant == 0 ? bindsPerSecond(port) : withWatcher(port, variant == 2);
             }
         }
         String[] names = {"no bind watcher", "bind watcher, port not watched", "bind watcher, every bind reported"};
@@ -188,8 +181,29 @@ public final class FollowBench {
         }
     }
 
+    /** bindsPerSecond with the bind watcher attached, reporting the port's binds if watched (read by a thread). */
+    private double withWatcher(int port, boolean watched) throws Exception {
+        try (BindWatcher watcher = BindWatcher.attach(sdk.bindWatcherObject())) {
+            if (watched) {
+                watcher.watch(Set.of((Protocol.UDP.number() << 16) | port));
+            }
+            Thread drain = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    watcher.poll(100);
+                }
+            });
+            drain.start();
+            try {
+                return bindsPerSecond(port);
+            } finally {
+                drain.interrupt();
+                drain.join();
+            }
+        }
+    }
+
     private static double bindsPerSecond(int port) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         long n = 0;
         InetSocketAddress addr = new InetSocketAddress("127.0.0.1", port);
         long start = System.nanoTime();
