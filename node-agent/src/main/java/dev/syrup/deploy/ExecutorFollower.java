@@ -57,7 +57,7 @@ public final class ExecutorFollower implements AutoCloseable {
         void steered(String id, SocketSelectTarget target, int live, long bindNs, long steeredNs);
     }
 
-    /** What the follower knows of one target: whose sockets it takes and which it wrote last. */
+    /** What the follower knows of one target: whose sockets it takes and which it steers (null: not known yet). */
     private static final class Followed {
         final String id;
         final SocketSelectTarget target;
