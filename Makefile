@@ -42,6 +42,12 @@ build: native
 k8s-binaries:
 	@src/test/k8s/build-binaries.sh >/dev/null
 
+# Debian's nginx and its stream module, unpacked (not installed) in ~/.cache/syrup/debian: the real
+# multi-process UDP server node-agent's DebianNginxTest follows through reloads and restarts.
+.PHONY: debian-servers
+debian-servers:
+	@src/test/debian/fetch-nginx.sh >/dev/null
+
 # The chart's images, built without a container engine or registry: build/images/syrup-{agent,operator}-<appVersion>.tar.
 # The Debian base layer is cached in ~/.cache/syrup/images (a few minutes cold); an archive is rewritten when its
 # content changed.
@@ -53,7 +59,7 @@ images: native
 # The Kubernetes binaries (a CPU-bound go build) and the images (mostly Debian downloads when cold)
 # are made side by side: on a fresh machine that saves the shorter of the two.
 test: native bpffs
-	@$(MAKE) --no-print-directory -j2 k8s-binaries images
+	@$(MAKE) --no-print-directory -j2 k8s-binaries images debian-servers
 	@$(MAKE) --no-print-directory -C native check
 	$(MVN) verify
 
@@ -121,6 +127,15 @@ bench-xdp-socket: native bpffs
 	$(MVN) -q -pl bench -am package -DskipTests
 	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.XdpSocketCostBench \
 	  $(or $(ROUNDS),7) $(or $(REPEAT),1000000)
+
+# A socket-select deployment following a restarted server: bind -> steered (p50/p99) with the bind
+# watcher, ready -> attached with it and with the 2 s rescan alone, and the watcher's cost to binds.
+# Knobs: ROUNDS=50 RESCAN_ROUNDS=10.
+.PHONY: bench-follow
+bench-follow: native bpffs
+	@$(MVN) -q -DskipTests package
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.FollowBench \
+	  $(or $(ROUNDS),50) $(or $(RESCAN_ROUNDS),10)
 
 # Compile + object inspection time per example policy and hook (clang, then the inspector), medians.
 .PHONY: bench-compile

@@ -4,7 +4,10 @@
  * selects executor i = socket i of the application's SO_REUSEPORT group.
  * UDP: per datagram; TCP: per new connection (on the SYN, whose payload is empty).
  * Compiled together with the policy: -DSYRUP_POLICY_FILE="policy.c".
+ * The executors follow the application's live sockets (syrup_live, written by
+ * the agent), not a load-time constant.
  */
+#define SYRUP_LIVE_EXECUTORS
 #include "syrup_hook.h"
 
 struct {
@@ -36,7 +39,7 @@ int syrup_socket_select(struct sk_reuseport_md *md)
 		return SK_PASS;
 	}
 	/* Out of range, or no socket at that index: the kernel's hash decides. */
-	if (exec >= syrup_cfg.nr_executors || exec >= SYRUP_MAX_EXECUTORS ||
+	if (exec >= syrup_executors() || exec >= SYRUP_MAX_EXECUTORS ||
 	    bpf_sk_select_reuseport(md, &syrup_socks, &exec, 0)) {
 		syrup_count_in(s, SYRUP_STAT_FALLBACK);
 		return SK_PASS;

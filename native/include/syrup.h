@@ -109,10 +109,33 @@ struct {
 	__uint(max_entries, 1);
 } syrup_meta SEC(".maps");
 
-/* Number of executors of this deployment at this hook. */
+#ifdef SYRUP_LIVE_EXECUTORS
+/*
+ * socket-select: how many of the application's sockets are live now. The agent
+ * updates it when the application binds or closes sockets (a restart, a
+ * scale-up), so it can change between two calls of schedule().
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} syrup_live SEC(".maps");
+#endif
+
+/*
+ * Number of executors of this deployment at this hook. At socket-select, the
+ * sockets live now (0 while the application has none, e.g. while it restarts).
+ */
 static __always_inline __u32 syrup_executors(void)
 {
+#ifdef SYRUP_LIVE_EXECUTORS
+	__u32 zero = 0;
+	__u32 *live = bpf_map_lookup_elem(&syrup_live, &zero);
+	return live ? *live : 0;
+#else
 	return syrup_cfg.nr_executors;
+#endif
 }
 
 static __always_inline struct syrup_pkt_meta *syrup_pkt(void)

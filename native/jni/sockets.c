@@ -86,9 +86,13 @@ JNIEXPORT jlongArray JNICALL Java_dev_syrup_bpf_Sockets_info(JNIEnv *env, jclass
 	socklen_t clen = sizeof(cookie);
 	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &clen))
 		cookie = 0;
-	jlong v[] = { domain, type, proto, port, reuse, (jlong)cookie };
-	jlongArray out = (*env)->NewLongArray(env, 6);
+	uint64_t sock_cookie = 0;
+	clen = sizeof(sock_cookie);
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &sock_cookie, &clen))
+		sock_cookie = 0;
+	jlong v[] = { domain, type, proto, port, reuse, (jlong)cookie, (jlong)sock_cookie };
+	jlongArray out = (*env)->NewLongArray(env, 7);
 	if (out)
-		(*env)->SetLongArrayRegion(env, out, 0, 6, v);
+		(*env)->SetLongArrayRegion(env, out, 0, 7, v);
 	return out;
 }

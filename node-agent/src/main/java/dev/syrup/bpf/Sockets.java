@@ -30,11 +30,15 @@ public final class Sockets {
 
     public static Info info(Fd sock) {
         long[] v = info(sock.get());
-        return new Info((int) v[0], (int) v[1], (int) v[2], (int) v[3], v[4] != 0, v[5]);
+        return new Info((int) v[0], (int) v[1], (int) v[2], (int) v[3], v[4] != 0, v[5], v[6]);
     }
 
-    /** What the kernel says of a socket. */
-    public record Info(int domain, int type, int protocol, int localPort, boolean reusePort, long netnsCookie) {}
+    /**
+     * What the kernel says of a socket. cookie (SO_COOKIE) is what a REUSEPORT_SOCKARRAY holding the
+     * socket gives back on lookup.
+     */
+    public record Info(int domain, int type, int protocol, int localPort, boolean reusePort, long netnsCookie,
+                       long cookie) {}
 
     private static native int takeFromProcess(int pid, int fd);
 

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * written on its first row only.
  */
 final class DeploymentTable {
-    private static final List<String> HEADER = List.of("ID", "OWNER", "HOOKS", "TARGETS", "POLICY", "DECISIONS");
+    private static final List<String> HEADER = List.of("ID", "OWNER", "HOOKS", "TARGETS", "POLICY", "STATE", "DECISIONS");
 
     private DeploymentTable() {}
 
@@ -24,7 +24,7 @@ final class DeploymentTable {
             boolean first = true;
             for (Target t : d.targets()) {
                 rows.add(List.of(first ? d.id() : "", first ? owner(d.owner()) : "", t.hook(), target(t),
-                        first ? policy(d.policy()) : "", decisions(t)));
+                        first ? policy(d.policy()) : "", state(t), decisions(t)));
                 first = false;
             }
         }
@@ -64,8 +64,19 @@ final class DeploymentTable {
         return name + " " + p.sha256().substring(0, Math.min(12, p.sha256().length()));
     }
 
-    /** e.g. 25/25/25/25 pass=0 drop=0 fb=0 */
+    /** e.g. attached live=4, waiting live=0, failed: why; "-" for a target that does not follow sockets */
+    static String state(Target t) {
+        if (t.state() == null) {
+            return "-";
+        }
+        return "failed".equals(t.state()) ? "failed: " + t.problem() : t.state() + " live=" + t.live();
+    }
+
+    /** e.g. 25/25/25/25 pass=0 drop=0 fb=0; nothing while the target waits for its application's sockets */
     static String decisions(Target t) {
+        if (t.waiting()) {
+            return "- (waiting: no socket on the port)";
+        }
         String perExecutor = t.decisions() == null || t.decisions().length == 0 ? "-"
                 : Arrays.stream(t.decisions()).mapToObj(Long::toString).collect(Collectors.joining("/"));
         String moved = t.threads() == null ? "" : " moved=" + t.threads().moved();

@@ -33,6 +33,11 @@ public final class StatusCommand extends SyrupCommand {
         rows.add(List.of("state dir", text(status, "stateDir")));
         rows.add(List.of("deployments", text(status, "deployments") + " (" + text(status, "adopted")
                 + " adopted at start)"));
+        JsonNode targets = status.path("targets");
+        if (targets.isObject()) {
+            rows.add(List.of("socket-select", targets.path("attached").asInt() + " attached, "
+                    + targets.path("waiting").asInt() + " waiting, " + targets.path("failed").asInt() + " failed"));
+        }
         for (JsonNode r : status.path("repaired")) {
             rows.add(List.of("repaired", r.asText()));
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.syrup.api.HookSpec;
 import dev.syrup.api.Json;
 import dev.syrup.api.Request;
+import dev.syrup.deploy.TargetState;
 import dev.syrup.error.DomainException;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.node.DeploymentRecord.Owner;
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** deploy, replace, remove, list and status. The caller's right to the deployment is checked before. */
 final class DeploymentRequests {
@@ -82,6 +85,20 @@ final class DeploymentRequests {
         return out;
     }
 
+    /** How many socket-select targets are attached, waiting and failed. */
+    private Map<String, Integer> targetStates() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (TargetState.State s : TargetState.State.values()) {
+            counts.put(s.wireName(), 0);
+        }
+        for (DeploymentService.Entry e : deployments.list()) {
+            for (HookTarget t : e.deployment().targets()) {
+                deployments.state(e.id(), t).ifPresent(s -> counts.merge(s.state().wireName(), 1, Integer::sum));
+            }
+        }
+        return counts;
+    }
+
     JsonNode status() {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("version", Syrupd.VERSION);
@@ -91,6 +108,7 @@ final class DeploymentRequests {
         out.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
         out.put("adopted", adopted);
         deployments.threadBackend().ifPresent(b -> out.put("threadBackend", b));
+        out.set("targets", Json.MAPPER.valueToTree(targetStates()));
         out.set("repaired", Json.MAPPER.valueToTree(repaired));
         return out;
     }

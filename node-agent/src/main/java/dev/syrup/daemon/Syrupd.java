@@ -5,6 +5,7 @@ import dev.syrup.api.Json;
 import dev.syrup.api.Response;
 import dev.syrup.bpf.Netns;
 import dev.syrup.deploy.Deployer;
+import dev.syrup.deploy.ExecutorFollower;
 import dev.syrup.hook.PinLayout;
 import dev.syrup.hook.thread.ThreadBackend;
 import dev.syrup.hook.thread.ThreadBackends;
@@ -39,8 +40,11 @@ public final class Syrupd implements AutoCloseable {
     private final Thread acceptor;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Syrupd(UnixServer server, RequestHandler handler, Log log) {
+    private final NodeDeployments deployments;
+
+    private Syrupd(UnixServer server, RequestHandler handler, NodeDeployments deployments, Log log) {
         this.server = server;
+        this.deployments = deployments;
         this.handler = handler;
         this.log = log;
         this.acceptor = new Thread(this::acceptLoop, "syrupd-accept");
@@ -60,7 +64,8 @@ public final class Syrupd implements AutoCloseable {
         PinLayout layout = new PinLayout(o.pinRoot());
         ThreadBackend threads = ThreadBackends.detect(sdk.schedulerObject(), layout, o.stateDir().resolve("threads"), log::info);
         Deployer deployer = new Deployer(layout, compiler, sdk, Netns.XDP_MODE_AUTO, threads);
-        NodeDeployments deployments = NodeDeployments.open(deployer, o.stateDir());
+        ExecutorFollower follower = ExecutorFollower.start(deployer, sdk.bindWatcherObject(), log::info);
+        NodeDeployments deployments = NodeDeployments.open(deployer, o.stateDir(), follower);
         log.info("adopted " + deployments.list().size() + " deployment(s) pinned under " + layout.root());
         deployments.repaired().forEach(r -> log.info("repaired: " + r));
         return new Node(o, compiler, deployments, log);
@@ -74,7 +79,7 @@ public final class Syrupd implements AutoCloseable {
         DaemonOptions o = n.options();
         RequestHandler handler = new RequestHandler(n.deployments(), n.deployments().layout().root(), o.stateDir(),
                 n.deployments().repaired(), n.log(), pods);
-        Syrupd d = new Syrupd(UnixServer.listen(o.socket(), 0666), handler, n.log());
+        Syrupd d = new Syrupd(UnixServer.listen(o.socket(), 0666), handler, n.deployments(), n.log());
         d.acceptor.start();
         n.log().info("syrupd " + VERSION + " listening on " + o.socket() + " (state in " + o.stateDir() + ")");
         return d;
@@ -141,6 +146,7 @@ public final class Syrupd implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        deployments.close();
         stopped.countDown();
     }
 }

@@ -3,6 +3,7 @@ package dev.syrup.daemon;
 import dev.syrup.api.DeploymentView;
 import dev.syrup.api.HookSpec;
 import dev.syrup.deploy.Deployment;
+import dev.syrup.deploy.TargetState;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.NetworkTarget;
@@ -11,6 +12,7 @@ import dev.syrup.hook.XdpTarget;
 import dev.syrup.hook.thread.ThreadStats;
 import dev.syrup.node.DeploymentService;
 import java.util.List;
+import java.util.Optional;
 
 /** Deployments as the protocol shows them, with the kernel's decision counters. */
 final class Views {
@@ -36,8 +38,11 @@ final class Views {
         }
         NetworkTarget n = (NetworkTarget) t;
         XdpTarget x = t instanceof XdpTarget xt ? xt : null;
+        Optional<TargetState> state = deployer.state(d.id(), t);
         return new DeploymentView.Target(t.hook().cliName(), n.protocol().toString(), n.port(),
                 n.netns().path().toString(), x == null ? null : x.iface(), d.config(t).cpus(),
-                d.config(t).executors(), s.perExecutor(), s.pass(), s.drop(), s.fallback());
+                d.config(t).executors(), s.perExecutor(), s.pass(), s.drop(), s.fallback(), null, null,
+                state.map(st -> st.state().wireName()).orElse(null), state.map(TargetState::live).orElse(null),
+                state.map(st -> st.changedAt().toString()).orElse(null), state.map(TargetState::problem).orElse(null));
     }
 }

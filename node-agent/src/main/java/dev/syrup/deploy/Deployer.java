@@ -12,6 +12,7 @@ import dev.syrup.hook.Executors;
 import dev.syrup.policy.Hook;
 import dev.syrup.hook.HookConfig;
 import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.LiveExecutors;
 import dev.syrup.hook.SocketSelectAttacher;
 import dev.syrup.hook.XdpCpuAttacher;
 import dev.syrup.hook.XdpSocketAttacher;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Deploys, replaces and removes policies. Every step that can fail (compile, verify, find the
@@ -214,6 +216,18 @@ public final class Deployer {
         publish();
     }
 
+    /**
+     * whileDeployed runs step on the deployment while it can be neither removed nor replaced (a
+     * deploy, replace or remove in progress finishes first); empty if there is no such deployment.
+     */
+    public synchronized <R> Optional<R> whileDeployed(String id, Function<Deployment, R> step) {
+        Deployment d = deployments.get(id);
+        return d == null ? Optional.empty() : Optional.ofNullable(step.apply(d));
+    }
+
+    /** The socket-select hook's attacher. */
+    public SocketSelectAttacher socketSelect() { return (SocketSelectAttacher) attachers.get(Hook.SOCKET_SELECT); }
+
     public synchronized Optional<Deployment> get(String id) { return Optional.ofNullable(deployments.get(id)); }
 
     /** The deployments, without waiting for a deploy, replace or remove in progress. */
@@ -225,7 +239,8 @@ public final class Deployer {
     public DecisionStats stats(String id, HookTarget target) {
         Deployment d = published.stream().filter(p -> p.id().equals(id)).findFirst()
                 .orElseThrow(() -> DomainException.notFound("no deployment with id " + id));
-        return DecisionStats.read(layout.target(id, target), d.config(target).executors());
+        Path dir = layout.target(id, target);
+        return DecisionStats.read(dir, LiveExecutors.read(dir).orElse(d.config(target).executors()));
     }
 
     /** What the thread backend did for the deployment's thread target. */

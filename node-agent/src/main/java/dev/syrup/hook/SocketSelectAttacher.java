@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarget> {
     private static final String SOCKETS_MAP = "syrup_socks";
+    /** Where the target's REUSEPORT_SOCKARRAY is pinned in its directory. */
+    public static final String SOCKETS_PIN = "sockets";
 
     public SocketSelectAttacher(PinLayout layout) {
         super(layout);
@@ -43,7 +45,9 @@ public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarg
     }
 
     @Override
-    protected Map<String, String> executorMaps() { return Map.of(SOCKETS_MAP, "sockets"); }
+    protected Map<String, String> executorMaps() {
+        return Map.of(SOCKETS_MAP, SOCKETS_PIN, LiveExecutors.MAP, LiveExecutors.PIN);
+    }
 
     @Override
     protected void fillExecutors(BpfObject policy, Executors executors) {
@@ -51,6 +55,9 @@ public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarg
             for (int i = 0; i < executors.sockets().size(); i++) {
                 socks.update(BpfMap.u32(i), BpfMap.u64(executors.sockets().get(i).get()));
             }
+        }
+        try (BpfMap live = policy.map(LiveExecutors.MAP)) {
+            LiveExecutors.write(live, executors.sockets().size());
         }
     }
 
@@ -78,6 +85,17 @@ public final class SocketSelectAttacher extends NetworkAttacher<SocketSelectTarg
         Bpffs.replacePin(prog, pin);
         // Attaching to one socket attaches to its whole reuseport group.
         Sockets.attachReuseport(executors.sockets().get(0), prog);
+    }
+
+    /**
+     * reattach attaches what serves target to socket's reuseport group: after the application
+     * restarted, its new sockets form a new group that nothing steers yet. Attaching again to the
+     * same group replaces the program with itself, atomically.
+     */
+    public void reattach(SocketSelectTarget target, Fd socket) {
+        try (Fd prog = Bpf.open(groupPin(target))) {
+            Sockets.attachReuseport(socket, prog);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.syrup.node;
 
 import dev.syrup.deploy.Deployment;
+import dev.syrup.deploy.TargetState;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.ThreadTarget;
@@ -43,6 +44,9 @@ public interface DeploymentService {
 
     /** Every deployment, without waiting for a change in progress. */
     List<Entry> list();
+
+    /** Whether the deployment's target steers now (socket-select targets; empty for the others). */
+    default Optional<TargetState> state(String id, HookTarget target) { return Optional.empty(); }
 
     /** Decisions the deployment's program at target has made. */
     DecisionStats stats(String id, HookTarget target);

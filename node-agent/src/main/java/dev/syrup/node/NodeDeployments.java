@@ -3,6 +3,8 @@ package dev.syrup.node;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
+import dev.syrup.deploy.ExecutorFollower;
+import dev.syrup.deploy.TargetState;
 import dev.syrup.error.DomainException;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.HookTarget;
@@ -26,25 +28,36 @@ import java.util.function.Consumer;
  * The node's deployments on the real kernel: the deployer does the work, a record on disk beside
  * the pins says who owns each deployment and why it exists, so that a restarted agent adopts it.
  */
-public final class NodeDeployments implements DeploymentService {
+public final class NodeDeployments implements DeploymentService, AutoCloseable {
     private final Deployer deployer;
     private final RecordStore store;
+    /** Keeps socket-select deployments on the application's live sockets; null: they stay on the first ones. */
+    private final ExecutorFollower follower;
     /** The record of every deployment, by id: the owner and binding of each, in memory. */
     private final Map<String, DeploymentRecord> records = new ConcurrentHashMap<>();
     private final List<String> repaired;
 
-    private NodeDeployments(Deployer deployer, RecordStore store) {
+    private NodeDeployments(Deployer deployer, RecordStore store, ExecutorFollower follower) {
         this.deployer = deployer;
         this.store = store;
+        this.follower = follower;
         this.repaired = List.copyOf(new StartupRepair(deployer, store, deployer.layout()).repair(records));
+        if (follower != null) {
+            list().forEach(e -> follower.track(e.deployment(), e.owner().uid()));
+        }
     }
 
     /**
      * open adopts what an earlier agent left pinned and recorded under stateDir, and repairs what
-     * does not agree (see {@link StartupRepair}).
+     * does not agree (see {@link StartupRepair}). Deployments stay on the sockets they were made on.
      */
     public static NodeDeployments open(Deployer deployer, Path stateDir) {
-        return new NodeDeployments(deployer, new RecordStore(stateDir));
+        return new NodeDeployments(deployer, new RecordStore(stateDir), null);
+    }
+
+    /** open, and follower keeps socket-select deployments on their application's live sockets. */
+    public static NodeDeployments open(Deployer deployer, Path stateDir, ExecutorFollower follower) {
+        return new NodeDeployments(deployer, new RecordStore(stateDir), follower);
     }
 
     /** What the start-up repair found and fixed. */
@@ -65,6 +78,9 @@ public final class NodeDeployments implements DeploymentService {
         DeploymentRecord r = DeploymentRecord.of(d, owner, binding);
         store.save(r);
         records.put(d.id(), r);
+        if (follower != null) {
+            follower.track(d, owner.uid());
+        }
         return new Entry(d, owner, binding);
     }
 
@@ -81,6 +97,9 @@ public final class NodeDeployments implements DeploymentService {
     @Override
     public boolean remove(String id) {
         boolean known = records.remove(id) != null;
+        if (follower != null) {
+            follower.forget(id);
+        }
         try {
             if (deployer.get(id).isPresent()) {
                 deployer.remove(id);
@@ -108,6 +127,19 @@ public final class NodeDeployments implements DeploymentService {
             }
         }
         return out;
+    }
+
+    @Override
+    public Optional<TargetState> state(String id, HookTarget target) {
+        return follower == null ? Optional.empty() : follower.state(id, target);
+    }
+
+    /** close stops following the application's sockets (what is attached stays attached). */
+    @Override
+    public void close() {
+        if (follower != null) {
+            follower.close();
+        }
     }
 
     @Override

@@ -86,8 +86,8 @@ class DaemonCommandsTest {
     void listShowsATableOrJson() throws Exception {
         fake.ok("list", "{\"deployments\":[" + DEPLOYMENT + "]}");
         CliRun table = syrup("list");
-        assertThat(table.out()).startsWith("ID        OWNER  HOOKS          TARGETS       POLICY             DECISIONS\n")
-                .contains("3f9c2a1b  0:/    socket-select  udp/9000@app  rr.c abababababab  5/6 pass=0 drop=0 fb=0");
+        assertThat(table.out()).startsWith("ID        OWNER  HOOKS          TARGETS       POLICY             STATE  DECISIONS\n")
+                .contains("3f9c2a1b  0:/    socket-select  udp/9000@app  rr.c abababababab  -      5/6 pass=0 drop=0 fb=0");
         CliRun json = syrup("list", "--json");
         assertThat(Json.MAPPER.readTree(json.out()).get(0).get("id").asText()).isEqualTo("3f9c2a1b");
         fake.ok("list", "{\"deployments\":[]}");
@@ -160,9 +160,11 @@ class DaemonCommandsTest {
     @Test
     void status() {
         fake.ok("status", "{\"version\":\"0.1.0\",\"pinRoot\":\"/sys/fs/bpf/syrup\",\"stateDir\":\"/run/syrup/state\","
-                + "\"deployments\":2,\"uptimeSeconds\":3725,\"adopted\":1,\"repaired\":[\"unpinned stale abc\"]}");
+                + "\"deployments\":2,\"uptimeSeconds\":3725,\"adopted\":1,\"repaired\":[\"unpinned stale abc\"],"
+                + "\"targets\":{\"attached\":1,\"waiting\":1,\"failed\":0}}");
         CliRun r = syrup("status");
-        assertThat(r.out()).contains("syrupd:       0.1.0, up 1h 2m\n", "deployments:  2 (1 adopted at start)\n",
-                "repaired:     unpinned stale abc\n", "socket:       " + fake.socket() + "\n");
+        assertThat(r.out()).contains("syrupd:         0.1.0, up 1h 2m\n", "deployments:    2 (1 adopted at start)\n",
+                "socket-select:  1 attached, 1 waiting, 0 failed\n",
+                "repaired:       unpinned stale abc\n", "socket:         " + fake.socket() + "\n");
     }
 }

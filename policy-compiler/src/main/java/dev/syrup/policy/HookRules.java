@@ -41,9 +41,11 @@ public record HookRules(Hook hook, Map<String, String> programs, Map<String, Map
             // Every map of a network hook's object is the deployment's own (created per hook target, or
             // per deployment for the policy's maps), so the policy may use them: the worst it can do is
             // count its own decisions wrongly (syrup_meta) or pick among its own sockets or CPUs
-            // (syrup_socks, syrup_cpumap, syrup_xsks, which hold only the deployment's executors).
+            // (syrup_socks, syrup_cpumap, syrup_xsks, which hold only the deployment's executors) or miscount them
+            // (syrup_live).
             case SOCKET_SELECT -> new HookRules(hook, Map.of("sk_reuseport", "syrup_socket_select"),
-                    with(SDK_MAPS, map("syrup_socks", MapDefinition.REUSEPORT_SOCKARRAY, 4, 8, 64)),
+                    with(SDK_MAPS, map("syrup_socks", MapDefinition.REUSEPORT_SOCKARRAY, 4, 8, 64),
+                            map("syrup_live", MapDefinition.ARRAY, 4, 4, 1)),
                     helpers("sk_select_reuseport"), Set.of(), Set.of());
             case XDP_CPU -> new HookRules(hook, Map.of("xdp", "syrup_xdp_cpu", "xdp/cpumap", "syrup_xdp_on_cpu"),
                     with(SDK_MAPS, map("syrup_cpumap", MapDefinition.CPUMAP, 4, 8, 256),

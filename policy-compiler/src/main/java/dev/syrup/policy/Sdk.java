@@ -42,10 +42,15 @@ public final class Sdk {
             "bpf/thread_policy.bpf.c",
             "bpf/dispatch_xdp.bpf.c",
             "bpf/scx_types.h",
-            "bpf/scx_syrup.bpf.c");
+            "bpf/scx_syrup.bpf.c",
+            "bpf/bind_watch.h",
+            "bpf/bind_watch.bpf.c");
 
     /** The prebuilt sched_ext scheduler of the thread hook (SchedExtScheduler). */
     public static final String SCHEDULER_OBJECT = "bpf/scx_syrup.bpf.o";
+
+    /** The prebuilt bind watcher the agent attaches once per node (BindWatcher). */
+    public static final String BIND_WATCHER_OBJECT = "bpf/bind_watch.bpf.o";
 
     private final Path root;
     private final String hash;
@@ -61,6 +66,7 @@ public final class Sdk {
         Arrays.stream(Hook.values()).filter(h -> h.dispatcherObject() != null).map(h -> "bpf/" + h.dispatcherObject())
                 .distinct().forEach(all::add);
         all.add(SCHEDULER_OBJECT);
+        all.add(BIND_WATCHER_OBJECT);
         return List.copyOf(all);
     }
 
@@ -168,6 +174,9 @@ public final class Sdk {
 
     /** The prebuilt sched_ext scheduler. */
     public Path schedulerObject() { return root.resolve(SCHEDULER_OBJECT); }
+
+    /** The bind watcher's object. */
+    public Path bindWatcherObject() { return root.resolve(BIND_WATCHER_OBJECT); }
 
     /** Hex SHA-256 over the names and contents of all SDK files. */
     public String hash() { return hash; }

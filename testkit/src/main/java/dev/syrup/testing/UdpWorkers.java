@@ -73,6 +73,8 @@ public final class UdpWorkers implements AutoCloseable {
         private boolean reply;
         private boolean tcp;
         private int rcvbuf = DEFAULT_RCVBUF;
+        private Integer uid;
+        private java.nio.file.Path cgroup;
 
         private Builder(String addr, int port) {
             this.addr = addr;
@@ -93,6 +95,12 @@ public final class UdpWorkers implements AutoCloseable {
         /** Receive buffer per socket in bytes; 0 keeps the kernel default (net.core.rmem_default). */
         public Builder rcvbuf(int bytes) { this.rcvbuf = bytes; return this; }
 
+        /** Run as uid (and its gid, no supplementary groups) instead of this process's. */
+        public Builder asUid(int uid) { this.uid = uid; return this; }
+
+        /** Run in the cgroup v2 at directory dir from its start (before it binds). */
+        public Builder inCgroup(java.nio.file.Path dir) { this.cgroup = dir; return this; }
+
         /** Starts the server and waits until all its sockets are bound. */
         public UdpWorkers start() {
             List<String> argv = new ArrayList<>(List.of(TestApps.binary(TestApps.UDP_WORKERS).toString(),
@@ -106,7 +114,12 @@ public final class UdpWorkers implements AutoCloseable {
             if (rcvbuf > 0) {
                 argv.addAll(List.of("--rcvbuf", Integer.toString(rcvbuf)));
             }
-            return launch(argv, ns, "udp_workers on " + addr + ":" + port + (ns == null ? "" : " in " + ns), sockets);
+            if (uid != null) {
+                argv.addAll(0, List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"));
+            }
+            String what = "udp_workers on " + addr + ":" + port + (ns == null ? "" : " in " + ns)
+                    + (uid == null ? "" : " as uid " + uid) + (cgroup == null ? "" : " in cgroup " + cgroup);
+            return launch(argv, ns, cgroup, what, sockets);
         }
     }
 
@@ -115,9 +128,22 @@ public final class UdpWorkers implements AutoCloseable {
      * RESET, QUIT; xsk_workers all but RESET) and waits until its sockets are ready.
      */
     static UdpWorkers launch(List<String> argv, NetNs ns, String what, int sockets) {
+        return launch(argv, ns, null, what, sockets);
+    }
+
+    /** As launch, the server started in the cgroup v2 at directory cgroup (null: this process's). */
+    static UdpWorkers launch(List<String> argv, NetNs ns, java.nio.file.Path cgroup, String what, int sockets) {
         Process p;
         try {
-            p = NetNs.commandIn(ns, argv).start();
+            ProcessBuilder pb = NetNs.commandIn(ns, argv);
+            if (cgroup != null) {
+                // Outside the namespace's command: `ip netns exec` mounts a sysfs of its own, without the cgroups.
+                List<String> cmd = new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"",
+                        cgroup.toString()));
+                cmd.addAll(pb.command());
+                pb.command(cmd);
+            }
+            p = pb.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + what, e);
         }
