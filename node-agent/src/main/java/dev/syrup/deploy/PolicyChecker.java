@@ -18,7 +18,10 @@ import java.util.Map;
  * kernel's verifier, without attaching anything or needing an application.
  */
 public final class PolicyChecker {
-    /** Executors a policy is checked with: their number is a load-time constant the verifier sees. */
+    /**
+     * Executors a policy is checked with: a load-time constant the verifier sees at the XDP hooks; at
+     * socket-select the count is read from a map at run time, so the check holds for any count.
+     */
     public static final int DEFAULT_EXECUTORS = 4;
 
     private final PolicyCompiler compiler;
