@@ -1,4 +1,4 @@
-// expect: verifier 9 BPF program is too large
+// expect: verifier 10 BPF program is too large
 #include "syrup.h"
 
 uint32_t schedule(void *pkt_start, void *pkt_end)
