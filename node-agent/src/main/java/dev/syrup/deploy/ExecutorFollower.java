@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Keeps socket-select deployments on the application's live sockets: when the application binds
@@ -112,12 +113,21 @@ public final class ExecutorFollower implements AutoCloseable {
      * held now (whose processes make the scope); ownerUid is the scope if no socket is held now.
      */
     public void track(Deployment d, int ownerUid) {
+        track(d, owners -> SocketScope.of(owners).orElse(ownerUid == 0 ? null : SocketScope.ofUid(ownerUid)));
+    }
+
+    /** track starts following d's socket-select targets, taking the sockets of scope only (a pod's). */
+    public void track(Deployment d, SocketScope scope) {
+        track(d, owners -> scope);
+    }
+
+    private void track(Deployment d, Function<List<ReuseportSockets.Owner>, SocketScope> scopeOf) {
         for (HookTarget t : d.targets()) {
             if (!(t instanceof SocketSelectTarget s)) {
                 continue;
             }
             List<ReuseportSockets.Owner> owners = find(s).orElse(List.of());
-            SocketScope scope = SocketScope.of(owners).orElse(ownerUid == 0 ? null : SocketScope.ofUid(ownerUid));
+            SocketScope scope = scopeOf.apply(owners);
             List<ReuseportSockets.Owner> mine = scope == null ? List.of() : owners.stream().filter(scope::admits).toList();
             int live = LiveExecutors.read(deployer.layout().target(d.id(), s)).orElse(mine.size());
             // What the map holds is not known here (an adopted deployment's application may have changed

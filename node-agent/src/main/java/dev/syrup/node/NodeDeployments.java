@@ -4,6 +4,7 @@ import dev.syrup.bpf.BpfMap;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
 import dev.syrup.deploy.ExecutorFollower;
+import dev.syrup.deploy.SocketScope;
 import dev.syrup.deploy.TargetState;
 import dev.syrup.error.DomainException;
 import dev.syrup.hook.DecisionStats;
@@ -43,7 +44,7 @@ public final class NodeDeployments implements DeploymentService, AutoCloseable {
         this.follower = follower;
         this.repaired = List.copyOf(new StartupRepair(deployer, store, deployer.layout()).repair(records));
         if (follower != null) {
-            list().forEach(e -> follower.track(e.deployment(), e.owner().uid()));
+            list().forEach(e -> track(e.deployment(), e.owner()));
         }
     }
 
@@ -79,9 +80,18 @@ public final class NodeDeployments implements DeploymentService, AutoCloseable {
         store.save(r);
         records.put(d.id(), r);
         if (follower != null) {
-            follower.track(d, owner.uid());
+            track(d, owner);
         }
         return new Entry(d, owner, binding);
+    }
+
+    /** A pod's deployment takes the sockets of the pod's processes, whichever container holds them now. */
+    private void track(Deployment d, Owner owner) {
+        if (owner.pod() != null) {
+            follower.track(d, SocketScope.ofPod(owner.cgroup()));
+        } else {
+            follower.track(d, owner.uid());
+        }
     }
 
     @Override
