@@ -190,8 +190,9 @@ final class NodeObjectReconciler {
                     }
                     return attachment(ref, PodState.Attached, null, existing);
                 }
-                remove(existing, "pod " + ref.getName() + " restarted (new processes or namespace) or its hooks changed");
+                remove(existing, "pod " + ref.getName() + " was re-created (new network namespace) or its hooks changed");
             }
+            targets.requireSockets(spec.getHooks());
             String id = deploy(obj, source, ref, uid, resolved, targets, hooksSig);
             return attachment(ref, PodState.Attached, null, id);
         } catch (DomainException e) {

@@ -23,16 +23,12 @@ import java.util.stream.Collectors;
 
 /**
  * The hook targets of one pod for a node object's hooks, and the pod's fingerprint: its network
- * namespace and, per socket-select hook, the sockets bound to the port. A pod whose fingerprint
- * changed was restarted (new processes, new namespace) and needs a new deployment.
+ * namespace (and, for thread hooks, its cgroup). A pod whose fingerprint changed was re-created in
+ * place (a new sandbox) and needs a new deployment; a container restarted inside the pod keeps
+ * both, and its new sockets are taken by the deployment's follower as they are bound.
  */
 public record PodTargets(List<HookTarget> targets, String fingerprint) {
-    /**
-     * The targets of the hooks in pod: its network namespace for network hooks, its cgroup for thread hooks.
-     *
-     * @throws TargetUnavailableException while a socket-select port has fewer sockets than the hook's
-     *                                    executors (the server is still starting): the pod is Pending
-     */
+    /** The targets of the hooks in pod: its network namespace for network hooks, its cgroup for thread hooks. */
     public static PodTargets of(List<PolicyHook> hooks, PodResolver.ResolvedPod pod) {
         List<HookTarget> targets = new ArrayList<>();
         StringBuilder fp = new StringBuilder("netns:").append(pod.netns().inode());
@@ -43,25 +39,44 @@ public record PodTargets(List<HookTarget> targets, String fingerprint) {
                 targets.add(new ThreadTarget(cgroup, h.getCpus() != null && !h.getCpus().isEmpty() ? h.getCpus() : allowedCpus(pod)));
                 continue;
             }
-            Protocol protocol = h.protocolOrDefault() == TransportProtocol.TCP ? Protocol.TCP : Protocol.UDP;
+            Protocol protocol = protocolOf(h);
             int port = h.getPort();
             if (h.getType() == HookType.SOCKET_SELECT) {
-                SocketSelectTarget t = new SocketSelectTarget(pod.netns(), protocol, port);
-                List<ReuseportSockets.Owner> sockets = sockets(t);
-                int wanted = h.getExecutors() == null ? 1 : h.getExecutors();
-                if (sockets.size() < wanted) {
-                    throw new TargetUnavailableException("waiting for " + wanted + " " + protocol + " sockets on port "
-                            + port + " (" + sockets.size() + " bound)");
-                }
-                fp.append(';').append(protocol).append('/').append(port).append('=')
-                        .append(sockets.stream().map(s -> Long.toString(s.inode())).collect(Collectors.joining(",")));
-                targets.add(t);
+                targets.add(new SocketSelectTarget(pod.netns(), protocol, port));
             } else {
                 targets.add(new XdpCpuTarget(pod.netns(), h.interfaceOrDefault(), protocol, port,
                         h.getCpus() == null ? List.of() : h.getCpus()));
             }
         }
         return new PodTargets(targets, fp.toString());
+    }
+
+    /**
+     * requireSockets checks, before a first deployment, that each socket-select port has as many
+     * sockets as the hook's executors: a server still starting leaves the pod Pending. (Once deployed,
+     * the follower keeps the deployment on whatever sockets the pod binds.)
+     *
+     * @throws TargetUnavailableException while a port has fewer sockets than wanted
+     */
+    public void requireSockets(List<PolicyHook> hooks) {
+        for (PolicyHook h : hooks) {
+            if (h.getType() != HookType.SOCKET_SELECT) {
+                continue;
+            }
+            Protocol protocol = protocolOf(h);
+            SocketSelectTarget t = targets.stream().filter(SocketSelectTarget.class::isInstance).map(SocketSelectTarget.class::cast)
+                    .filter(s -> s.port() == h.getPort() && s.protocol() == protocol).findFirst().orElseThrow();
+            int bound = sockets(t).size();
+            int wanted = h.getExecutors() == null ? 1 : h.getExecutors();
+            if (bound < wanted) {
+                throw new TargetUnavailableException("waiting for " + wanted + " " + t.protocol() + " sockets on port "
+                        + t.port() + " (" + bound + " bound)");
+            }
+        }
+    }
+
+    private static Protocol protocolOf(PolicyHook h) {
+        return h.protocolOrDefault() == TransportProtocol.TCP ? Protocol.TCP : Protocol.UDP;
     }
 
     /** The agent's hook for a hook type of the custom resource. */

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -126,18 +127,36 @@ class AgentTest {
 
     @Test
     @Order(4)
+    void aContainerRestartedInItsPodIsSteeredAgainOnItsOwnBindsWithTheSameDeploymentAndMaps() {
+        podA.restartContainer(6); // the sandbox and its namespace stay; a new container cgroup, 6 sockets
+        // kubelet has not reported the restart yet: only the binds tell the agent.
+        assertThat(awaitExact(podA, 600, 6)).containsExactly(100, 100, 100, 100, 100, 100);
+        podA.reportRestart();
+        nodeA = objects.editSpec(nodeA, s -> { }); // a new generation: proves a full pass ran since the report
+        SchedulingPolicyNode a = objects.awaitStatus(nodeA, s -> attached(s, 1), agent);
+        assertThat(pod(a.getStatus(), "server").getDeployment()).as("the same deployment, not a new one").isEqualTo(deploymentA);
+        assertThat(agent.pinnedDeployments()).hasSize(2);
+        assertThat(agent.logSinceStart()).doesNotContain("bind watcher not attached");
+
+        podA.restartContainer(4);
+        assertThat(awaitExact(podA, 400, 4)).containsExactly(100, 100, 100, 100);
+        podA.reportRestart();
+    }
+
+    @Test
+    @Order(5)
     void aPolicyTheVerifierRejectsIsReportedWithItsLineAndTheRunningOneStays() {
         nodeA = objects.editSpec(nodeA, s -> s.setSource(resource("unchecked_read.c")));
         SchedulingPolicyNode a = objects.awaitStatus(nodeA, s -> "VerifierRejected".equals(s.getReason()), agent);
         assertThat(a.getStatus().getMessage()).containsPattern("^rr\\.c:\\d+: verifier rejected program syrup_socket_select");
-        assertThat(a.getStatus().getPolicyGeneration()).isEqualTo(2L);
+        assertThat(a.getStatus().getPolicyGeneration()).isEqualTo(3L);
         assertThat(pod(a.getStatus(), "server").getState()).isEqualTo(PodState.Attached);
         assertThat(pod(a.getStatus(), "server").getDeployment()).isEqualTo(deploymentA);
         assertThat(send(podA, 400)).containsExactly(100, 100, 100, 100);
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aNewSourceReplacesThePolicyInPlace() {
         nodeA = objects.editSpec(nodeA, s -> s.setSource(resource("route_to_zero.c")));
         SchedulingPolicyNode a = objects.awaitStatus(nodeA, s -> s.getReason() == null && attached(s, 1), agent);
@@ -146,7 +165,7 @@ class AgentTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void afterSigkillTheRestartedAgentAdoptsWhatIsPinned() {
         Set<Path> before = Set.copyOf(agent.pinnedDeployments());
         agent.kill();
@@ -161,7 +180,7 @@ class AgentTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aPodLeavingTheSpecIsDetached() {
         nodeB = objects.editSpec(nodeB, s -> s.setPods(List.of()));
         objects.awaitStatus(nodeB, s -> s.getSelectedPods() == 0, agent);
@@ -171,7 +190,7 @@ class AgentTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void deletingTheNodeObjectsDetachesEverythingAndDropsTheFinalizer() {
         objects.delete(nodeA);
         objects.delete(nodeB);
@@ -186,6 +205,21 @@ class AgentTest {
         RealizedPod p = kubelet.runPod(namespace, name, PORT, 4);
         pods.add(p);
         return p;
+    }
+
+    /**
+     * Sends n datagrams until they are spread over the pod's sockets evenly (round robin over all of
+     * them): the follower takes a restarted container's sockets a moment after they are bound. The
+     * last counts if that never happens within 10 s.
+     */
+    private static long[] awaitExact(RealizedPod pod, int n, int sockets) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long[] counts;
+        do {
+            counts = send(pod, n);
+        } while (!(counts.length == sockets && Arrays.stream(counts).allMatch(c -> c == n / sockets))
+                && System.nanoTime() < deadline);
+        return counts;
     }
 
     /** Sends n datagrams from 8 source ports inside the pod's namespace to its port; the counts per socket. */

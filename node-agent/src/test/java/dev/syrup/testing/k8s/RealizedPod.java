@@ -18,9 +18,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * One pod of a {@link FakeKubelet}: a Pod object (spec.nodeName set, status Running with a container
  * id) and, on this machine, its network namespace, its cgroup
- * {@code kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod<uid_>.slice/cri-containerd-<id>.scope}
- * under the cgroup v2 hierarchy, and its "container": a {@code udp_workers} server with SO_REUSEPORT
- * sockets on a port, moved into that cgroup and running in that namespace.
+ * {@code kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod<uid_>.slice} under the cgroup v2
+ * hierarchy, its sandbox (a process that holds the namespace, in a scope of its own below the pod's
+ * cgroup, as the pause container does) and its "container": a {@code udp_workers} server with
+ * SO_REUSEPORT sockets on a port, in {@code cri-containerd-<id>.scope} below the pod's cgroup and
+ * running in that namespace.
  */
 public final class RealizedPod implements AutoCloseable {
     private final FakeKubelet kubelet;
@@ -31,8 +33,11 @@ public final class RealizedPod implements AutoCloseable {
     private final int sockets;
     private final Path podDir;
     private NetNs netns;
+    private Process sandbox;
+    private Path sandboxDir;
     private UdpWorkers workers;
     private Path scopeDir;
+    private String containerId;
     private int restarts;
     private boolean closed;
 
@@ -54,7 +59,8 @@ public final class RealizedPod implements AutoCloseable {
                 .endSpec().build()).create();
         RealizedPod p = new RealizedPod(kubelet, namespace, name, pod.getMetadata().getUid(), port, sockets);
         try {
-            p.startContainer();
+            p.startSandbox();
+        p.startContainer(sockets);
         } catch (RuntimeException e) {
             p.close();
             throw e;
@@ -87,9 +93,26 @@ public final class RealizedPod implements AutoCloseable {
      */
     public void restart() {
         stopContainer();
+        stopSandbox();
         restarts++;
-        startContainer();
+        startSandbox();
+        startContainer(sockets);
     }
+
+    /**
+     * Restarts the container only, as kubelet does after the container's process exited: the sandbox
+     * and its network namespace stay, the new container (new id, new cgroup scope below the pod's)
+     * binds newSockets sockets. The pod's status is not touched until {@link #reportRestart()}, so a
+     * test can tell what the agent did on the binds alone.
+     */
+    public void restartContainer(int newSockets) {
+        stopContainer();
+        restarts++;
+        startContainer(newSockets);
+    }
+
+    /** Reports the container's restart in the pod's status (new container id, one more restart), as kubelet does. */
+    public void reportRestart() { markRunning(containerId); }
 
     /**
      * A command that runs inside the pod: in its cgroup (it moves itself there before it execs) and
@@ -102,23 +125,43 @@ public final class RealizedPod implements AutoCloseable {
         return new ProcessBuilder(cmd);
     }
 
-    private void startContainer() {
-        String containerId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    private void startSandbox() {
         netns = NetNs.create();
-        scopeDir = podDir.resolve("cri-containerd-" + containerId + ".scope");
+        sandboxDir = podDir.resolve("cri-containerd-" + newId() + ".scope");
+        createDirectories(sandboxDir);
         try {
-            Files.createDirectories(scopeDir);
+            sandbox = new ProcessBuilder("nsenter", "--net=" + netns.path(), "sh", "-c",
+                    "echo $$ > \"$0\" && exec sleep infinity", sandboxDir.resolve("cgroup.procs").toString())
+                    .redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("creating " + scopeDir, e);
+            throw new UncheckedIOException("starting the sandbox of " + this, e);
         }
-        workers = UdpWorkers.on("0.0.0.0", port).in(netns).sockets(sockets).start();
+    }
+
+    private void startContainer(int n) {
+        containerId = newId();
+        scopeDir = podDir.resolve("cri-containerd-" + containerId + ".scope");
+        createDirectories(scopeDir);
+        workers = UdpWorkers.on("0.0.0.0", port).in(netns).sockets(n).start();
         try {
             Files.writeString(scopeDir.resolve("cgroup.procs"), Long.toString(workers.pid()));
         } catch (IOException e) {
             throw new UncheckedIOException("moving pid " + workers.pid() + " into " + scopeDir, e);
         }
         markRunning(containerId);
+    }
+
+    private static String newId() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating " + dir, e);
+        }
     }
 
     private void markRunning(String containerId) {
@@ -139,12 +182,27 @@ public final class RealizedPod implements AutoCloseable {
             workers.close();
             workers = null;
         }
+        if (scopeDir != null) {
+            rmdir(scopeDir);
+        }
+    }
+
+    private void stopSandbox() {
+        if (sandbox != null) {
+            sandbox.destroyForcibly();
+            try {
+                sandbox.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sandbox = null;
+        }
         if (netns != null) {
             netns.close();
             netns = null;
         }
-        if (scopeDir != null) {
-            rmdir(scopeDir);
+        if (sandboxDir != null) {
+            rmdir(sandboxDir);
         }
     }
 
@@ -157,6 +215,7 @@ public final class RealizedPod implements AutoCloseable {
         closed = true;
         try {
             stopContainer();
+            stopSandbox();
         } finally {
             rmdir(podDir);
             kubelet.pruneCgroups();
