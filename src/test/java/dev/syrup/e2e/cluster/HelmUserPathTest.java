@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -111,6 +112,23 @@ class HelmUserPathTest {
         assertThat(rounds).as("rounds of 40 datagrams during the agent's restart").hasSizeGreaterThan(3);
         rounds.forEach(r -> assertThat(r).containsExactly(10, 10, 10, 10));
         assertThat(deploymentOf("round-robin", target)).as("the same deployment, adopted").isEqualTo(deployment);
+
+        step("the server's container killed in its pod: kubelet restarts it, the agent steers its new sockets, same deployment and maps");
+        String ip = podIp(target);
+        cluster.kubectl("-n", NS, "exec", target, "--", "python3", "-c", SET_CHOICE, "3");
+        assertThat(UdpProbe.counts(ip, 9001, 100)).containsExactly(0, 0, 0, 100);
+        String fromMap = deploymentOf("choose-from-map", target);
+        int restarts = restartCount(target);
+        killContainer(target);
+        await("the server container restarted and ready", () -> restartCount(target) > restarts && ready(target));
+        await("round robin exact over the restarted container's sockets",
+                () -> Arrays.equals(UdpProbe.counts(ip, 9000, 400), new long[] {100, 100, 100, 100}));
+        assertThat(UdpProbe.counts(ip, 9001, 100)).as("the policy's map survived: choice[0] is still 3").containsExactly(0, 0, 0, 100);
+        assertThat(deploymentOf("round-robin", target)).as("the same deployment, followed").isEqualTo(deployment);
+        assertThat(deploymentOf("choose-from-map", target)).isEqualTo(fromMap);
+        assertThat(cluster.kubectl("-n", SYSTEM, "logs", "-l", "app.kubernetes.io/component=agent", "--tail=-1"))
+                .contains("deployment " + deployment + ": ").doesNotContain("bind watcher not attached");
+        await("both policies Ready with the 2 server pods attached", () -> attached("round-robin") == 2 && attached("choose-from-map") == 2);
 
         step("a thread policy in a namespace the tenancy rules do not allow it: refused");
         Path threadYaml = threadPolicyYaml();
@@ -259,6 +277,40 @@ class HelmUserPathTest {
         String names = cluster.kubectl("-n", NS, "get", "pods", "-l", "app=udp-workers", "--field-selector=status.phase=Running",
                 "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.deletionTimestamp}{\"\\n\"}{end}");
         return names.lines().map(String::strip).filter(s -> !s.isEmpty() && !s.contains(" ")).toList();
+    }
+
+    private static int restartCount(String pod) {
+        String n = cluster.kubectl("-n", NS, "get", "pod", pod, "-o", "jsonpath={.status.containerStatuses[0].restartCount}").strip();
+        return n.isEmpty() ? 0 : Integer.parseInt(n);
+    }
+
+    private static boolean ready(String pod) {
+        return "true".equals(cluster.kubectl("-n", NS, "get", "pod", pod, "-o", "jsonpath={.status.containerStatuses[0].ready}").strip());
+    }
+
+    /** SIGKILL to the processes of the pod's (first) container, from the node, as a crash would end them. */
+    private static void killContainer(String pod) throws IOException {
+        String id = cluster.kubectl("-n", NS, "get", "pod", pod, "-o", "jsonpath={.status.containerStatuses[0].containerID}").strip();
+        id = id.substring(id.indexOf("://") + 3);
+        assertThat(id).as("container id of %s", pod).hasSizeGreaterThan(12);
+        int killed = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                String cgroup;
+                try {
+                    cgroup = Files.readString(proc.resolve("cgroup"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (cgroup.contains(id)) {
+                    Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(proc.getFileName().toString()));
+                    if (h.isPresent() && h.get().destroyForcibly()) {
+                        killed++;
+                    }
+                }
+            }
+        }
+        assertThat(killed).as("processes of container %s killed", id).isPositive();
     }
 
     private static String podIp(String pod) {
