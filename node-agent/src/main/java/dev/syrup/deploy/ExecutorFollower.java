@@ -51,11 +51,18 @@ public final class ExecutorFollower implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile Steered steered = (id, target, live, bindNs, steeredNs) -> {};
+    private volatile StateListener stateListener = (id, target, state) -> {};
 
     /** Told when a bind was followed: the target steers live sockets since steeredNs (System.nanoTime). */
     @FunctionalInterface
     public interface Steered {
         void steered(String id, SocketSelectTarget target, int live, long bindNs, long steeredNs);
+    }
+
+    /** Told when a followed target's state changes (attached, waiting, failed, or its live executors). */
+    @FunctionalInterface
+    public interface StateListener {
+        void changed(String id, SocketSelectTarget target, TargetState state);
     }
 
     /** What the follower knows of one target: whose sockets it takes and which it steers (null: not known yet). */
@@ -104,6 +111,9 @@ public final class ExecutorFollower implements AutoCloseable {
 
     /** onSteered sets who is told when the sockets of a reported bind are steered (bench-follow). */
     public void onSteered(Steered listener) { this.steered = listener; }
+
+    /** onStateChange sets who is told when a target's state changes (the agent's status of its node objects). */
+    public void onStateChange(StateListener listener) { this.stateListener = listener; }
 
     /** Whether binds are reported as they happen (else only the rescan finds them). */
     public boolean watchesBinds() { return watcher != null; }
@@ -338,6 +348,11 @@ public final class ExecutorFollower implements AutoCloseable {
     private void update(Followed f, TargetState next) {
         if (!next.sameAs(f.state)) {
             f.state = next;
+            try {
+                stateListener.changed(f.id, f.target, next);
+            } catch (RuntimeException e) {
+                log.accept("deployment " + f.id + ": telling of its new state failed: " + e);
+            }
         }
     }
 

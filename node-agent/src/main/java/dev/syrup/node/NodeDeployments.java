@@ -144,6 +144,13 @@ public final class NodeDeployments implements DeploymentService, AutoCloseable {
         return follower == null ? Optional.empty() : follower.state(id, target);
     }
 
+    /** onStateChange: listener is told when a followed target's state changes (never without a follower). */
+    public void onStateChange(ExecutorFollower.StateListener listener) {
+        if (follower != null) {
+            follower.onStateChange(listener);
+        }
+    }
+
     /** close stops following the application's sockets (what is attached stays attached). */
     @Override
     public void close() {
