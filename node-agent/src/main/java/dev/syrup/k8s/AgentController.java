@@ -7,8 +7,10 @@ import dev.syrup.daemon.Syrupd;
 import dev.syrup.deploy.PolicyChecker;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.HookTarget;
+import dev.syrup.hook.NetworkTarget;
 import dev.syrup.node.DeploymentRecord.PodBinding;
 import dev.syrup.node.DeploymentService;
+import dev.syrup.node.NodeDeployments;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -35,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AgentController implements AutoCloseable {
     private final KubernetesClient client;
     private final String nodeName;
-    private final DeploymentService deployments;
+    private final NodeDeployments deployments;
     private final NodeObjectReconciler reconciler;
     private final AgentMetrics metrics;
     private final Duration resync;
@@ -74,6 +76,12 @@ public final class AgentController implements AutoCloseable {
         nodeObjects = client.resources(SchedulingPolicyNode.class).inAnyNamespace()
                 .withLabel(SyrupLabels.NODE_LABEL, nodeName).inform(onChange);
         pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).inform(onChange);
+        // A pod's server stopped or bound new sockets: the follower took them, the status says so now.
+        deployments.onStateChange((id, target, state) -> {
+            if (deployments.get(id).map(DeploymentService.Entry::binding).isPresent()) {
+                trigger();
+            }
+        });
         loop.scheduleWithFixedDelay(this::reconcileAll, 0, resync.toMillis(), TimeUnit.MILLISECONDS);
     }
 

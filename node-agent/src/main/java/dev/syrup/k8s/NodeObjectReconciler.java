@@ -120,6 +120,9 @@ final class NodeObjectReconciler {
             String existing = mine.get(uid);
             PodAttachment a = reconcilePod(obj, source, failure, ref, podByUid.apply(uid), existing,
                     existing == null ? null : bindings.get(existing));
+            if (a.getDeployment() != null) {
+                a.setTargets(TargetStatuses.of(deployments, a.getDeployment()));
+            }
             if (a.getState() == PodState.Failed && failure.isEmpty()) {
                 metrics.attachFailure(obj.getMetadata().getNamespace(), spec.getPolicy());
             }

@@ -53,6 +53,8 @@ public class SchedulingPolicyNodeStatus {
         private String message;
         @JsonPropertyDescription("The syrupd deployment id on the node.")
         private String deployment;
+        @JsonPropertyDescription("Per socket-select hook of the deployment: whether it steers the pod's sockets now (the agent follows the sockets the pod binds). Written when it changes.")
+        private List<TargetStatus> targets;
 
         public PodAttachment() {}
         public PodAttachment(String name, String uid, PodState state, String message) {
@@ -69,7 +71,48 @@ public class SchedulingPolicyNodeStatus {
         public void setMessage(String message) { this.message = message; }
         public String getDeployment() { return deployment; }
         public void setDeployment(String deployment) { this.deployment = deployment; }
+        public List<TargetStatus> getTargets() { return targets; }
+        public void setTargets(List<TargetStatus> targets) { this.targets = targets; }
     }
+
+    /** One hook target of a pod's deployment as the agent's follower sees it now. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class TargetStatus {
+        private HookType hook;
+        private TransportProtocol protocol;
+        private Integer port;
+        @JsonPropertyDescription("Attached (steering the live executors), Waiting (no socket of the pod is bound to the port, e.g. its container is restarting), Failed (message says why).")
+        private TargetState state;
+        @JsonPropertyDescription("Sockets the policy chooses among now (what syrup_executors() returns).")
+        private Integer liveExecutors;
+        @JsonPropertyDescription("When state or liveExecutors last changed (RFC 3339).")
+        private String changedAt;
+        private String message;
+
+        public TargetStatus() {}
+        public TargetStatus(HookType hook, TransportProtocol protocol, Integer port, TargetState state,
+                            Integer liveExecutors, String changedAt, String message) {
+            this.hook = hook; this.protocol = protocol; this.port = port; this.state = state;
+            this.liveExecutors = liveExecutors; this.changedAt = changedAt; this.message = message;
+        }
+
+        public HookType getHook() { return hook; }
+        public void setHook(HookType hook) { this.hook = hook; }
+        public TransportProtocol getProtocol() { return protocol; }
+        public void setProtocol(TransportProtocol protocol) { this.protocol = protocol; }
+        public Integer getPort() { return port; }
+        public void setPort(Integer port) { this.port = port; }
+        public TargetState getState() { return state; }
+        public void setState(TargetState state) { this.state = state; }
+        public Integer getLiveExecutors() { return liveExecutors; }
+        public void setLiveExecutors(Integer liveExecutors) { this.liveExecutors = liveExecutors; }
+        public String getChangedAt() { return changedAt; }
+        public void setChangedAt(String changedAt) { this.changedAt = changedAt; }
+        public String getMessage() { return message; }
+        public void setMessage(String message) { this.message = message; }
+    }
+
+    public enum TargetState { Attached, Waiting, Failed }
 
     public enum PodState { Attached, Pending, Failed }
 }
