@@ -157,7 +157,8 @@ public final class AgentController implements AutoCloseable {
                 try {
                     DecisionStats s = deployments.stats(e.id(), t);
                     out.add(new AgentMetrics.Sample(b.namespace(), b.policy(), b.pod(), t.hook().cliName(),
-                            s.perExecutor(), s.pass(), s.drop(), s.fallback()));
+                            s.perExecutor(), s.pass(), s.drop(), s.fallback(),
+                            t instanceof NetworkTarget n ? n.port() : 0, deployments.state(e.id(), t).orElse(null)));
                 } catch (RuntimeException removedMeanwhile) {
                     // the deployment went away since the list
                 }

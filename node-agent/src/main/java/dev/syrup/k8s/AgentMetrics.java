@@ -1,6 +1,7 @@
 package dev.syrup.k8s;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.syrup.deploy.TargetState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,13 +24,16 @@ import java.util.function.Supplier;
 
 /**
  * The agent's Prometheus metrics, served at /metrics: per policy and pod, the decisions per executor,
- * fallbacks to the kernel default, drops and passes (read from the kernel's counters at each scrape);
- * per policy, pods attached and attach failures.
+ * fallbacks to the kernel default, drops and passes (read from the kernel's counters at each scrape)
+ * and, per socket-select target, its live executors and state; per policy, pods attached and attach failures.
  */
 public final class AgentMetrics implements AutoCloseable {
-    /** One deployment's counters at one hook, as the controller reports them at scrape time. */
+    /**
+     * One deployment's counters at one hook, as the controller reports them at scrape time; port is the
+     * network hook's (0 for a thread hook), state what the follower knows of a socket-select target (else null).
+     */
     public record Sample(String namespace, String policy, String pod, String hook, long[] perExecutor, long pass,
-                         long drop, long fallback) {}
+                         long drop, long fallback, int port, TargetState state) {}
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Meter.Id, AtomicLong> values = new HashMap<>();
@@ -69,6 +73,15 @@ public final class AgentMetrics implements AutoCloseable {
             set("syrup.policy.fallbacks", "Decisions naming no executor, left to the kernel's default", base, s.fallback(), live);
             set("syrup.policy.drops", "Packets the policy dropped", base, s.drop(), live);
             set("syrup.policy.passes", "Decisions the policy left to the kernel (SYRUP_PASS)", base, s.pass(), live);
+            if (s.state() != null) {
+                Tags target = base.and("port", Integer.toString(s.port()));
+                gauge("syrup.target.live.executors", "Sockets the policy chooses among now (syrup_executors())", target,
+                        s.state().live(), live);
+                for (TargetState.State st : TargetState.State.values()) {
+                    gauge("syrup.target.state", "1 for the target's state now (attached, waiting, failed), 0 for the others",
+                            target.and("state", st.wireName()), s.state().state() == st ? 1 : 0, live);
+                }
+            }
         }
         for (Meter.Id id : Set.copyOf(meters.keySet())) {
             if (!live.contains(id)) {
@@ -80,12 +93,23 @@ public final class AgentMetrics implements AutoCloseable {
     }
 
     private void set(String name, String help, Tags tags, long value, Set<Meter.Id> live) {
-        Meter.Id id = new Meter.Id(name, tags, null, help, Meter.Type.COUNTER);
+        put(new Meter.Id(name, tags, null, help, Meter.Type.COUNTER), value, live);
+    }
+
+    private void gauge(String name, String help, Tags tags, long value, Set<Meter.Id> live) {
+        put(new Meter.Id(name, tags, null, help, Meter.Type.GAUGE), value, live);
+    }
+
+    private void put(Meter.Id id, long value, Set<Meter.Id> live) {
         live.add(id);
         AtomicLong v = values.get(id);
         if (v == null) {
             AtomicLong nv = new AtomicLong();
-            Meter m = FunctionCounter.builder(name, nv, AtomicLong::doubleValue).description(help).tags(tags).register(registry);
+            Meter m = id.getType() == Meter.Type.GAUGE
+                    ? Gauge.builder(id.getName(), nv, AtomicLong::doubleValue).description(id.getDescription())
+                            .tags(id.getTagsAsIterable()).register(registry)
+                    : FunctionCounter.builder(id.getName(), nv, AtomicLong::doubleValue).description(id.getDescription())
+                            .tags(id.getTagsAsIterable()).register(registry);
             values.put(id, nv);
             meters.put(id, m);
             v = nv;
