@@ -1,0 +1,224 @@
+package dev.syrup.k8s;
+
+import static dev.syrup.testing.k8s.NodeObjects.pod;
+import static dev.syrup.testing.k8s.NodeObjects.socketSelect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.syrup.crds.v1alpha1.HookType;
+import dev.syrup.crds.v1alpha1.SchedulingPolicyNode;
+import dev.syrup.crds.v1alpha1.SchedulingPolicyNodeStatus;
+import dev.syrup.crds.v1alpha1.SchedulingPolicyNodeStatus.PodState;
+import dev.syrup.crds.v1alpha1.SchedulingPolicyNodeStatus.TargetState;
+import dev.syrup.crds.v1alpha1.SchedulingPolicyNodeStatus.TargetStatus;
+import dev.syrup.crds.v1alpha1.TransportProtocol;
+import dev.syrup.k8s.testing.Crds;
+import dev.syrup.k8s.testing.KubeCluster;
+import dev.syrup.testing.SyrupdProcess;
+import dev.syrup.testing.UdpSender;
+import dev.syrup.testing.UdpWorkers;
+import dev.syrup.testing.k8s.AgentProcess;
+import dev.syrup.testing.k8s.AgentRbac;
+import dev.syrup.testing.k8s.FakeKubelet;
+import dev.syrup.testing.k8s.NodeObjects;
+import dev.syrup.testing.k8s.RealizedPod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * What the node object's status and the agent's metrics say of a socket-select target while the pod's
+ * server stops and starts again with another number of workers (same pod, same network namespace): a
+ * real API server, the agent in its own process, real sockets and datagrams. The tests run in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AgentTargetStatusTest {
+    private static final String NODE = "target-status-node";
+    private static final int PORT = 9151;
+
+    private KubeCluster cluster;
+    private NodeObjects objects;
+    private AgentProcess agent;
+    private RealizedPod pod;
+    private UdpWorkers server;
+    private Process sandbox;
+    private Path sandboxDir;
+    private SchedulingPolicyNode node;
+    private String deployment;
+    private Instant changedAt;
+
+    @BeforeAll
+    void startAgent() {
+        cluster = KubeCluster.shared();
+        Crds.install(cluster.admin());
+        String system = cluster.newNamespace("syrup-system");
+        Path kubeconfig = AgentRbac.install(cluster, "target-status-test", system);
+        objects = new NodeObjects(cluster.admin());
+        agent = new AgentProcess(NODE, kubeconfig);
+        pod = new FakeKubelet(cluster.admin(), NODE).runPod(cluster.newNamespace("team-status"), "server", PORT, 4);
+        sandbox = startSandbox();
+    }
+
+    /**
+     * A process that holds the pod's network namespace while its server is down, as the pause container
+     * does, in a scope of its own below the pod's cgroup: without it the pod would have no process left.
+     */
+    private Process startSandbox() {
+        sandboxDir = pod.podCgroup().resolve("cri-containerd-sandbox" + ProcessHandle.current().pid() + ".scope");
+        try {
+            Files.createDirectories(sandboxDir);
+            return new ProcessBuilder("nsenter", "--net=" + pod.netns().path(), "sh", "-c",
+                    "echo $$ > \"$0\" && exec sleep infinity", sandboxDir.resolve("cgroup.procs").toString())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting the sandbox of " + pod, e);
+        }
+    }
+
+    private void stopSandbox() throws InterruptedException {
+        sandbox.destroyForcibly().waitFor();
+        // A cgroup goes once its processes are gone; a killed process may take a moment to leave.
+        for (int i = 0; i < 100 && Files.exists(sandboxDir); i++) {
+            try {
+                Files.deleteIfExists(sandboxDir);
+            } catch (IOException e) {
+                SyrupdProcess.sleep(20);
+            }
+        }
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+        if (sandbox != null) {
+            stopSandbox();
+        }
+        if (pod != null) {
+            pod.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anAttachedTargetShowsItsLiveExecutors() {
+        node = objects.create(pod.namespace(), "rr", NODE, AgentTest.example("round_robin.c"),
+                List.of(socketSelect(PORT, 4)), null, List.of(pod));
+        SchedulingPolicyNode n = objects.awaitStatus(node, s -> is(s, TargetState.Attached, 4), agent);
+        TargetStatus t = target(n.getStatus());
+        assertThat(t.getHook()).isEqualTo(HookType.SOCKET_SELECT);
+        assertThat(t.getProtocol()).isEqualTo(TransportProtocol.UDP);
+        assertThat(t.getPort()).isEqualTo(PORT);
+        assertThat(t.getMessage()).isNull();
+        deployment = pod(n.getStatus(), "server").getDeployment();
+        changedAt = Instant.parse(t.getChangedAt());
+
+        assertThat(targetMetrics()).isEqualTo(Map.of("live", 4.0, "attached", 1.0, "waiting", 0.0, "failed", 0.0));
+        assertThat(send(pod.workers(), 400)).containsExactly(100, 100, 100, 100);
+    }
+
+    @Test
+    @Order(2)
+    void theStatusIsNotWrittenAgainWhileNothingChanges() {
+        String version = objects.get(node).getMetadata().getResourceVersion();
+        SyrupdProcess.sleep(3500); // three resync passes and a rescan of the follower
+        assertThat(objects.get(node).getMetadata().getResourceVersion()).isEqualTo(version);
+    }
+
+    @Test
+    @Order(3)
+    void aStoppedServerLeavesTheTargetWaitingWithNoLiveExecutors() {
+        pod.workers().close();
+        SchedulingPolicyNode n = objects.awaitStatus(node, s -> is(s, TargetState.Waiting, 0), agent);
+        SchedulingPolicyNodeStatus.PodAttachment a = pod(n.getStatus(), "server");
+        assertThat(a.getState()).isEqualTo(PodState.Attached); // the deployment stays, for the server's return
+        assertThat(a.getDeployment()).isEqualTo(deployment);
+        Instant waitingSince = Instant.parse(target(n.getStatus()).getChangedAt());
+        assertThat(waitingSince).isAfter(changedAt);
+        changedAt = waitingSince;
+
+        assertThat(targetMetrics()).isEqualTo(Map.of("live", 0.0, "attached", 0.0, "waiting", 1.0, "failed", 0.0));
+    }
+
+    @Test
+    @Order(4)
+    void startedAgainWithTwoWorkersItIsAttachedToTheNewSockets() {
+        server = UdpWorkers.on("0.0.0.0", PORT).in(pod.netns()).inCgroup(pod.containerCgroup()).sockets(2).start();
+        SchedulingPolicyNode n = objects.awaitStatus(node, s -> is(s, TargetState.Attached, 2), agent);
+        assertThat(pod(n.getStatus(), "server").getDeployment()).isEqualTo(deployment);
+        assertThat(Instant.parse(target(n.getStatus()).getChangedAt())).isAfter(changedAt);
+
+        assertThat(targetMetrics()).isEqualTo(Map.of("live", 2.0, "attached", 1.0, "waiting", 0.0, "failed", 0.0));
+        assertThat(send(server, 400)).containsExactly(200, 200);
+    }
+
+    private static boolean is(SchedulingPolicyNodeStatus s, TargetState state, int live) {
+        TargetStatus t = target(s);
+        return t != null && t.getState() == state && t.getLiveExecutors() == live;
+    }
+
+    private static TargetStatus target(SchedulingPolicyNodeStatus s) {
+        SchedulingPolicyNodeStatus.PodAttachment a = pod(s, "server");
+        return a == null || a.getTargets() == null || a.getTargets().size() != 1 ? null : a.getTargets().get(0);
+    }
+
+    /** Sends n datagrams from 8 source ports inside the pod's namespace to its port; the counts per socket. */
+    private long[] send(UdpWorkers workers, int n) {
+        workers.reset();
+        UdpSender.to("127.0.0.1", PORT).in(pod.netns()).count(n).srcPorts(8).run();
+        return workers.awaitTotal(n, Duration.ofSeconds(10));
+    }
+
+    /** The target's gauges: "live" executors and, per state, 1 or 0. */
+    private Map<String, Double> targetMetrics() {
+        String text = scrape();
+        String labels = "namespace=\"" + pod.namespace() + "\"";
+        return Map.of("live", value(text, "syrup_target_live_executors", labels, "port=\"" + PORT + "\""),
+                "attached", value(text, "syrup_target_state", labels, "state=\"attached\""),
+                "waiting", value(text, "syrup_target_state", labels, "state=\"waiting\""),
+                "failed", value(text, "syrup_target_state", labels, "state=\"failed\""));
+    }
+
+    /** The value of the one sample of name whose labels contain both label strings. */
+    private static double value(String text, String name, String label, String other) {
+        List<String> lines = text.lines().filter(l -> l.startsWith(name + "{") && l.contains(label) && l.contains(other))
+                .toList();
+        assertThat(lines).as(name + " " + other + " in\n" + text).hasSize(1);
+        String line = lines.get(0);
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    private String scrape() {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + agent.metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
