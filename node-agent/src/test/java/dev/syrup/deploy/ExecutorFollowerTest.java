@@ -120,6 +120,26 @@ class ExecutorFollowerTest {
     }
 
     @Test
+    void theStateListenerIsToldOfEachChangeAndOfNothingElse() {
+        List<TargetState> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        follower.onStateChange((id, t, state) -> told.add(state));
+        UdpWorkers first = server(4);
+        Deployment d = deploy("round_robin.c");
+        first.close();
+        awaitState(d, State.WAITING, 0);
+        server(2);
+        awaitState(d, State.ATTACHED, 2);
+
+        sleep(ExecutorFollower.RESCAN.toMillis() + 500); // a rescan that finds nothing new tells nothing
+        assertThat(told).extracting(TargetState::state).contains(State.WAITING);
+        assertThat(told.get(told.size() - 1)).extracting(TargetState::state, TargetState::live)
+                .containsExactly(State.ATTACHED, 2);
+        for (int i = 1; i < told.size(); i++) {
+            assertThat(told.get(i).sameAs(told.get(i - 1))).as("told twice of " + told.get(i)).isFalse();
+        }
+    }
+
+    @Test
     void aRestartWithAnotherWorkerCountIsRoundRobinOverTheNewCount() {
         UdpWorkers four = server(4);
         Deployment d = deploy("round_robin.c");

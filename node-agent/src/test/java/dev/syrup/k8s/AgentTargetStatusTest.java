@@ -27,7 +27,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +42,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * What the node object's status and the agent's metrics say of a socket-select target while the pod's
- * server stops and starts again with another number of workers (same pod, same network namespace): a
- * real API server, the agent in its own process, real sockets and datagrams. The tests run in order.
+ * server stops and starts again with another number of workers (the pod's sandbox keeps its network
+ * namespace meanwhile): a real API server, the agent in its own process, real sockets and datagrams.
+ * The tests run in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,8 +57,6 @@ class AgentTargetStatusTest {
     private AgentProcess agent;
     private RealizedPod pod;
     private UdpWorkers server;
-    private Process sandbox;
-    private Path sandboxDir;
     private SchedulingPolicyNode node;
     private String deployment;
     private Instant changedAt;
@@ -72,44 +70,12 @@ class AgentTargetStatusTest {
         objects = new NodeObjects(cluster.admin());
         agent = new AgentProcess(NODE, kubeconfig);
         pod = new FakeKubelet(cluster.admin(), NODE).runPod(cluster.newNamespace("team-status"), "server", PORT, 4);
-        sandbox = startSandbox();
-    }
-
-    /**
-     * A process that holds the pod's network namespace while its server is down, as the pause container
-     * does, in a scope of its own below the pod's cgroup: without it the pod would have no process left.
-     */
-    private Process startSandbox() {
-        sandboxDir = pod.podCgroup().resolve("cri-containerd-sandbox" + ProcessHandle.current().pid() + ".scope");
-        try {
-            Files.createDirectories(sandboxDir);
-            return new ProcessBuilder("nsenter", "--net=" + pod.netns().path(), "sh", "-c",
-                    "echo $$ > \"$0\" && exec sleep infinity", sandboxDir.resolve("cgroup.procs").toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("starting the sandbox of " + pod, e);
-        }
-    }
-
-    private void stopSandbox() throws InterruptedException {
-        sandbox.destroyForcibly().waitFor();
-        // A cgroup goes once its processes are gone; a killed process may take a moment to leave.
-        for (int i = 0; i < 100 && Files.exists(sandboxDir); i++) {
-            try {
-                Files.deleteIfExists(sandboxDir);
-            } catch (IOException e) {
-                SyrupdProcess.sleep(20);
-            }
-        }
     }
 
     @AfterAll
-    void stop() throws InterruptedException {
+    void stop() {
         if (server != null) {
             server.close();
-        }
-        if (sandbox != null) {
-            stopSandbox();
         }
         if (pod != null) {
             pod.close();
