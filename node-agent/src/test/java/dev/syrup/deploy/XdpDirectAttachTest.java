@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Netns;
+import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.NetnsRef;
 import dev.syrup.hook.Protocol;
 import dev.syrup.hook.XdpCpuTarget;
@@ -50,6 +51,9 @@ class XdpDirectAttachTest {
                 assertThat(xdpProgram(b, veth)).as("the interface runs the only deployment's program")
                         .hasValue(programId(agent.layout.target(da.id(), targetA)));
                 assertThat(steered(agent, a, veth, da, targetA, workersA, PORT_A, 100)).isEqualTo(100);
+                DecisionStats alone = agent.deployer.stats(da.id(), targetA);
+                assertThat(alone.pass() + alone.drop() + alone.fallback())
+                        .as("other packets the interface received (ARP first of all) are not the policy's").isZero();
 
                 // A second deployment arrives while A's packets flow: the dispatcher takes over.
                 Deployment db = underTraffic(agent, a, veth, da, targetA, workersA, PORT_A,
