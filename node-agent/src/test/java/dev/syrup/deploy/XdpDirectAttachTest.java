@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * While an interface has one XDP deployment, its program runs alone on the interface's XDP link; a
  * second deployment switches the link to the root dispatcher, and removals switch it back and
  * finally away. Every switch happens under traffic: each packet of a running deployment's port is
- * decided by its policy and delivered, before, during and after the switch.
+ * decided by its policy and delivered, before, during and after the switch. A link whose
+ * interface went away is made anew on the interface that has its name now.
  */
 class XdpDirectAttachTest {
     private static final int PORT_A = 9470;
@@ -119,6 +120,38 @@ class XdpDirectAttachTest {
                 assertThat(xdpProgram(b, veth)).isEmpty();
             } finally {
                 Files.walk(state).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void anInterfaceMadeAgainUnderTheSameNameGetsItsXdpLinkAgain() {
+        try (TestAgent agent = new TestAgent(); NetNs a = NetNs.create(); NetNs b = NetNs.create()) {
+            Veth veth = Veth.connect(a, b);
+            XdpCpuTarget targetA = target(b, veth, PORT_A);
+            XdpCpuTarget targetB = target(b, veth, PORT_B);
+            Deployment da = agent.deployer.deploy(TestAgent.example("count_packets.c"), List.of(targetA));
+            // The interface goes, taking the link's attachment with it; one of the same name comes.
+            a.run("ip", "link", "del", veth.ifA());
+            a.run("ip", "link", "add", veth.ifA(), "type", "veth", "peer", "name", veth.ifB(), "netns", b.name());
+            a.run("ip", "addr", "add", veth.addrA() + "/24", "dev", veth.ifA());
+            b.run("ip", "addr", "add", veth.addrB() + "/24", "dev", veth.ifB());
+            a.run("ip", "link", "set", veth.ifA(), "up");
+            b.run("ip", "link", "set", veth.ifB(), "up");
+            a.run("ethtool", "-K", veth.ifA(), "tx", "off");
+            b.run("ethtool", "-K", veth.ifB(), "tx", "off");
+            assertThat(xdpProgram(b, veth)).as("nothing attached to the new interface yet").isEmpty();
+
+            try (UdpWorkers workersA = UdpWorkers.start(b, veth.addrB(), PORT_A, 1);
+                 UdpWorkers workersB = UdpWorkers.start(b, veth.addrB(), PORT_B, 1)) {
+                Deployment db = agent.deployer.deploy(TestAgent.example("count_packets.c"), List.of(targetB));
+                assertThat(xdpProgram(b, veth)).as("the dispatcher, on a new link")
+                        .hasValue(programId(agent.layout.xdpDispatcher(NetnsRef.of(b.path()), veth.ifB())));
+                assertThat(steered(agent, a, veth, db, targetB, workersB, PORT_B, 100)).isEqualTo(100);
+                assertThat(steered(agent, a, veth, da, targetA, workersA, PORT_A, 100)).isEqualTo(100);
+                agent.deployer.remove(da.id());
+                agent.deployer.remove(db.id());
+                assertThat(xdpProgram(b, veth)).isEmpty();
             }
         }
     }
