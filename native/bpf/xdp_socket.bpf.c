@@ -22,12 +22,12 @@ int syrup_xdp_socket(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct syrup_l4 l4 = {};
 
-	if (syrup_parse_eth(data, end, &l4)) {
-		syrup_count(SYRUP_STAT_FALLBACK);
-		return XDP_PASS;
-	}
-	/* Another application's packet, however it got here: never shown to this policy. */
-	if (syrup_cfg.port && l4.dport != syrup_cfg.port)
+	/*
+	 * Another application's packet (another port, or not UDP/TCP at all: ARP, ICMP, a fragment),
+	 * however it got here: never shown to this policy, nor counted. The program may run alone on
+	 * the interface (XdpDispatch), so this is the only filter in front of the policy.
+	 */
+	if (syrup_parse_eth(data, end, &l4) || (syrup_cfg.port && l4.dport != syrup_cfg.port))
 		return XDP_PASS;
 	struct syrup_percpu *s = syrup_set_meta(l4.sport, l4.dport, l4.proto, 0);
 

@@ -135,6 +135,22 @@ JNIEXPORT jlongArray JNICALL Java_dev_syrup_bpf_Bpf_programInfo(JNIEnv *env, jcl
 	return out;
 }
 
+/* A new descriptor of the loaded program with that id. */
+JNIEXPORT jint JNICALL Java_dev_syrup_bpf_Bpf_programById0(JNIEnv *env, jclass cls, jint id)
+{
+	int fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		sy_throw(env, "bpf_prog_get_fd_by_id", errno);
+	return fd;
+}
+
+/* Makes a link run prog_fd in place of its program, atomically for the hook. */
+JNIEXPORT void JNICALL Java_dev_syrup_bpf_Bpf_updateLink(JNIEnv *env, jclass cls, jint link_fd, jint prog_fd)
+{
+	if (bpf_link_update(link_fd, prog_fd, NULL))
+		sy_throw(env, "bpf_link_update", errno);
+}
+
 /* {id, prog_id, type} of a link. */
 JNIEXPORT jlongArray JNICALL Java_dev_syrup_bpf_Bpf_linkInfo(JNIEnv *env, jclass cls, jint fd)
 {

@@ -31,8 +31,10 @@ import java.util.List;
  * AF_XDP sockets of xsk_workers on a veth):
  * <ul>
  * <li>bare: round robin over the sockets written directly as an XDP program (bench/bpf);
- * <li>hook: round_robin.c in Syrup's xdp-socket wrapper, run alone;
- * <li>syrup: the full path, the interface's root dispatcher in front of that program.
+ * <li>hook: round_robin.c in Syrup's xdp-socket wrapper, run alone, as the interface's XDP link
+ *     runs it while it is the interface's only XDP deployment;
+ * <li>syrup: the interface's root dispatcher in front of that program, the path once an interface
+ *     has two or more XDP deployments.
  * </ul>
  * Variants alternate within each round; the kernel reports each test run's mean in whole
  * nanoseconds. A test run does not deliver the packet: the figures are the programs' own cost.

@@ -25,6 +25,12 @@ public final class Bpf {
         return new ProgramInfo((int) v[0], (int) v[1], name[0], v[2], v[3]);
     }
 
+    /** programById opens the loaded program with that id. */
+    public static Fd programById(int id) { return Fd.own(programById0(id)); }
+
+    /** updateLink makes link run prog in place of its program; the hook switches atomically. */
+    public static void updateLink(Fd link, Fd prog) { updateLink(link.get(), prog.get()); }
+
     public static LinkInfo linkInfo(Fd link) {
         long[] v = linkInfo(link.get());
         return new LinkInfo((int) v[0], (int) v[1], (int) v[2]);
@@ -78,6 +84,10 @@ public final class Bpf {
     private static native long[] programInfo(int fd, String[] name);
 
     private static native long[] linkInfo(int fd);
+
+    private static native int programById0(int id);
+
+    private static native void updateLink(int linkFd, int progFd);
 
     private static native int testRun(int fd, byte[] data, int repeat, long[] result, byte[] out);
 }

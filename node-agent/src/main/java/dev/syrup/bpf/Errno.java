@@ -25,6 +25,7 @@ final class Errno {
             Map.entry(E2BIG, "Argument list too long"),
             Map.entry(28, "No space left on device"),
             Map.entry(36, "File name too long"),
+            Map.entry(67, "Link has been severed (its interface is gone)"),
             Map.entry(88, "Socket operation on non-socket"),
             Map.entry(95, "Operation not supported"),
             Map.entry(ENOTSUPP, "Operation not supported by this kernel"),

@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * A root dispatcher: one program per interface that tail-calls the policy deployed for a
  * packet's destination port. Pinned in its own directory: prog, ports (the PROG_ARRAY), routes
  * (which ports are in use) and the fast slots (see dispatch_xdp.bpf.c): fast (the PROG_ARRAY
- * they jump through) and fast_ports (the ".data.fast" section: each slot's port, 0 when free).
+ * they jump through) and fast_ports (the ".data.fast" section: each slot's port, 0 when free);
+ * link, the interface's XDP link, runs the dispatcher or, while a single port is routed, that
+ * port's program itself (see linkProgram).
  */
 public final class Dispatcher implements AutoCloseable {
     static final String PROGRAM = "syrup_dispatch";
@@ -150,6 +152,36 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private static int u32(byte[] b) { return ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).getInt(); }
+
+    /**
+     * The program the interface's XDP link should run: while one port is routed, that port's own
+     * program (every XDP hook program checks the port itself and passes other packets on, so it can
+     * run alone, without the dispatcher's parsing and jump); otherwise the dispatcher. The caller
+     * closes it.
+     */
+    public Fd linkProgram() {
+        Map<Integer, Integer> routes = routes();
+        return routes.size() == 1 ? Bpf.programById(routes.values().iterator().next()) : Fd.dup(program.get());
+    }
+
+    /**
+     * settleLink makes the interface's XDP link, if it has one, run linkProgram(); the kernel
+     * switches the program atomically, so every packet meets one or the other. Tells whether it
+     * switched.
+     */
+    public boolean settleLink() {
+        Path pin = dir.resolve("link");
+        if (!Files.exists(pin)) {
+            return false;
+        }
+        try (Fd link = Bpf.open(pin); Fd prog = linkProgram()) {
+            if (Bpf.linkInfo(link).programId() == Bpf.programInfo(prog).id()) {
+                return false;
+            }
+            Bpf.updateLink(link, prog);
+            return true;
+        }
+    }
 
     /** detachLink detaches the XDP link of an interface dispatcher, if it has one. */
     public void detachLink() {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * ROOT/deployments/ID/MAP                  maps the policy declares (shared by its hooks and the application)
  * ROOT/deployments/ID/TARGET/prog|stats|.. one directory per hook target
  * ROOT/dispatchers/netns-INO/socket-select/PROTOCOL-PORT  program attached to that reuseport group
- * ROOT/dispatchers/netns-INO/xdp-IFACE     root dispatcher of an interface
+ * ROOT/dispatchers/netns-INO/xdp-IFACE     root dispatcher of an interface, and its XDP link
  * </pre>
  */
 public record PinLayout(Path root) {

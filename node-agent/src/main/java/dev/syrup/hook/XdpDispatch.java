@@ -2,18 +2,25 @@ package dev.syrup.hook;
 
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfException;
+import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Routes the XDP hooks' targets through their interface's root dispatcher, which every XDP hook
  * shares: each destination port goes to its own deployment's program, whichever hook it is of. The
- * dispatcher is loaded and attached (through a pinned XDP link) with the first route and detached
- * with the last.
+ * dispatcher is loaded with the first route and taken away with the last. The interface's XDP link
+ * (pinned with the dispatcher) runs the only route's program directly while there is one, and the
+ * dispatcher while there are more (Dispatcher.linkProgram): the link is switched as routes come and
+ * go, atomically for every packet.
  */
 final class XdpDispatch {
+    private static final int EBUSY = 16;
+    private static final int ENOLINK = 67;
+
     private final PinLayout layout;
     private final Path dispatcherObject;
     private final int xdpMode;
@@ -24,10 +31,11 @@ final class XdpDispatch {
         this.xdpMode = xdpMode;
     }
 
-    /** route sends target's port to prog, attaching the interface's dispatcher if it has none. */
+    /** route sends target's port to prog, attaching the interface's XDP link if it has none. */
     void route(XdpTarget target, Fd prog) {
-        try (Dispatcher d = dispatcher(target)) {
+        try (Dispatcher d = Dispatcher.openOrLoad(dir(target), dispatcherObject)) {
             d.route(target.port(), prog);
+            link(target, d);
         }
     }
 
@@ -35,6 +43,7 @@ final class XdpDispatch {
     void reroute(XdpTarget target, Fd prog) {
         try (Dispatcher d = Dispatcher.open(dir(target))) {
             d.route(target.port(), prog);
+            d.settleLink();
         }
     }
 
@@ -45,30 +54,52 @@ final class XdpDispatch {
             return;
         }
         try (Dispatcher d = Dispatcher.open(dir)) {
-            if (d.unroute(target.port(), progId) && !d.hasRoutes()) {
+            if (!d.unroute(target.port(), progId)) {
+                return;
+            }
+            if (!d.hasRoutes()) {
                 d.detachLink();
                 d.unpin();
+                return;
+            }
+            try {
+                d.settleLink();
+            } catch (BpfException e) {
+                if (e.errno() != ENOLINK) {
+                    throw e;
+                }
+                // The interface is gone and took the attachment with it: nothing runs to switch.
             }
         }
     }
 
-    /** The interface's root dispatcher, loaded and attached through a pinned XDP link the first time. */
-    private Dispatcher dispatcher(XdpTarget target) {
-        Dispatcher d = Dispatcher.openOrLoad(dir(target), dispatcherObject);
-        Path linkPin = d.dir().resolve("link");
-        if (!Files.exists(linkPin)) {
-            try (Fd link = Netns.attachXdp(target.netns().path(), target.iface(), d.program(), xdpMode)) {
-                Bpf.pin(link, linkPin);
+    /**
+     * Makes the interface's XDP link run what d's routes need, attaching it (pinned in d's directory)
+     * the first time, or again if the interface it was made for is gone.
+     */
+    private void link(XdpTarget target, Dispatcher d) {
+        Path pin = d.dir().resolve("link");
+        if (Files.exists(pin)) {
+            try {
+                d.settleLink();
+                return;
             } catch (BpfException e) {
-                d.close();
-                if (e.errno() == 16) {
-                    throw new TargetUnavailableException("interface " + target.iface()
-                            + " already has an XDP program that is not Syrup's dispatcher", e);
+                if (e.errno() != ENOLINK) {
+                    throw e;
                 }
-                throw e;
+                Bpffs.removeAll(List.of(pin));
             }
         }
-        return d;
+        try (Fd prog = d.linkProgram();
+             Fd link = Netns.attachXdp(target.netns().path(), target.iface(), prog, xdpMode)) {
+            Bpf.pin(link, pin);
+        } catch (BpfException e) {
+            if (e.errno() == EBUSY) {
+                throw new TargetUnavailableException("interface " + target.iface()
+                        + " already has an XDP program that is not Syrup's", e);
+            }
+            throw e;
+        }
     }
 
     /** checkInterface fails if target's interface does not exist in its namespace. */

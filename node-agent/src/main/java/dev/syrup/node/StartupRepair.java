@@ -1,6 +1,7 @@
 package dev.syrup.node;
 
 import dev.syrup.bpf.Bpf;
+import dev.syrup.bpf.BpfException;
 import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Bpffs;
 import dev.syrup.deploy.Deployer;
@@ -115,12 +116,30 @@ final class StartupRepair {
                     if (!dispatcher.hasRoutes()) {
                         dispatcher.detachLink();
                         dispatcher.unpin();
+                    } else {
+                        settleLink(dispatcher, repaired);
                     }
                 }
             }
             if (Bpffs.list(netns).isEmpty()) {
                 Bpffs.removeTree(netns);
             }
+        }
+    }
+
+    /**
+     * The interface's XDP link runs the only route's program or, with more routes, the dispatcher:
+     * after stale routes went, or as an earlier version left it (always the dispatcher).
+     */
+    private void settleLink(Dispatcher dispatcher, List<String> repaired) {
+        String name = "dispatcher " + layout.root().relativize(dispatcher.dir());
+        try {
+            if (dispatcher.settleLink()) {
+                repaired.add(name + ": the interface's XDP link now runs "
+                        + (dispatcher.routes().size() == 1 ? "its only route's program" : "the dispatcher"));
+            }
+        } catch (BpfException e) {
+            repaired.add(name + ": the interface's XDP link could not be switched (" + e.getMessage() + ")");
         }
     }
 
