@@ -96,4 +96,14 @@ public interface DeploymentService {
 
     /** How many threads are registered with the deployment's thread target. */
     int registeredThreads(String id, ThreadTarget target);
+
+    // AF_XDP sockets the application registers (xdp-socket deployments).
+
+    /**
+     * registerSockets makes sockets the executors of the deployment's xdp-socket target, in place of
+     * those it had, all or none; the caller keeps and closes its descriptors.
+     */
+    default void registerSockets(String id, List<dev.syrup.bpf.Fd> sockets) {
+        throw dev.syrup.error.DomainException.invalid("this node takes no AF_XDP socket registrations");
+    }
 }

@@ -207,6 +207,9 @@ public final class NodeDeployments implements DeploymentService, AutoCloseable {
     public int unregisterThreads(String id, Collection<Integer> tids) { return deployer.unregisterThreads(id, tids); }
 
     @Override
+    public void registerSockets(String id, List<dev.syrup.bpf.Fd> sockets) { deployer.registerSockets(id, sockets); }
+
+    @Override
     public int registeredThreads(String id, ThreadTarget target) { return deployer.registeredThreads(id, target); }
 
     private DeploymentRecord require(String id) {
