@@ -130,6 +130,13 @@ demo-afxdp: native bpffs
 	$(MVN) -q -pl bench -am package -DskipTests
 	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.AfXdpDemo
 
+# Packets/s an AF_XDP server receives on 4 sockets of one queue (veth, copy mode): kernel default vs round robin.
+.PHONY: bench-xdp-socket-rate
+bench-xdp-socket-rate: native bpffs
+	$(MVN) -q -pl bench -am package -DskipTests
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.XdpSocketRateBench \
+	  $(or $(ROUNDS),5) $(or $(PACKETS),200000) $(or $(SENDERS),2)
+
 .PHONY: bench-xdp-socket
 bench-xdp-socket: native bpffs
 	$(MVN) -q -pl bench -am package -DskipTests
