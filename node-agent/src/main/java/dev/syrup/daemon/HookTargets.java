@@ -26,12 +26,12 @@ final class HookTargets {
         if (spec.hook() == null) {
             throw DomainException.invalid("a hook needs \"hook\" (socket-select, xdp-cpu, xdp-socket or thread)");
         }
-        if ("thread".equals(spec.hook())) {
-            return ThreadTargets.of(spec, peer);
-        }
         boolean xdpSocket = Hook.XDP_SOCKET.cliName().equals(spec.hook());
         if (spec.sockets() != null && !xdpSocket) {
             throw DomainException.invalid(spec.hook() + " takes no \"sockets\" (xdp-socket's sockets to come)");
+        }
+        if ("thread".equals(spec.hook())) {
+            return ThreadTargets.of(spec, peer);
         }
         if ((spec.pid() != null && !xdpSocket) || spec.cgroup() != null || spec.threads() != null) {
             throw DomainException.invalid(spec.hook() + " takes no " + (xdpSocket ? "" : "\"pid\", ")

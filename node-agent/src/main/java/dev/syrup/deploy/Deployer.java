@@ -5,6 +5,7 @@ import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
+import dev.syrup.bpf.Fd;
 import dev.syrup.error.DomainException;
 import dev.syrup.hook.Attacher;
 import dev.syrup.hook.DecisionStats;
@@ -286,7 +287,7 @@ public final class Deployer {
      * registerSockets makes sockets (AF_XDP, in the order the application passed them) the executors of
      * the deployment's xdp-socket target, in place of those it had; all or none.
      */
-    public synchronized void registerSockets(String id, List<dev.syrup.bpf.Fd> sockets) {
+    public synchronized void registerSockets(String id, List<Fd> sockets) {
         Deployment d = require(id);
         XdpSocketTarget t = d.targets().stream().filter(XdpSocketTarget.class::isInstance)
                 .map(XdpSocketTarget.class::cast).findFirst()

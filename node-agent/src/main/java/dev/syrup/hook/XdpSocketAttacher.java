@@ -1,5 +1,6 @@
 package dev.syrup.hook;
 
+import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
 import dev.syrup.bpf.Fd;
@@ -52,7 +53,7 @@ public final class XdpSocketAttacher extends NetworkAttacher<XdpSocketTarget> {
         for (int i = 0; i < sockets.size(); i++) {
             checkSocket(i, sockets.get(i), target, ifindex);
         }
-        try (BpfMap xsks = new BpfMap(dev.syrup.bpf.Bpf.open(layout.target(id, target).resolve("xsks")))) {
+        try (BpfMap xsks = new BpfMap(Bpf.open(layout.target(id, target).resolve("xsks")))) {
             for (int i = 0; i < sockets.size(); i++) {
                 xsks.update(BpfMap.u32(i), BpfMap.u32(sockets.get(i).get()));
             }
