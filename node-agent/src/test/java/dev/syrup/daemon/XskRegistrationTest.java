@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * AF_XDP sockets the application registers itself (xsk.register through libsyrup's
  * sy_register_xsk, the descriptors passed over syrupd's socket), on the real kernel: xsk_workers in
  * a namespace behind a veth pair, packets sent from the other end. Registered sockets are the
- * executors in the order passed; another uid's registration, a descriptor that is not an AF_XDP
- * socket and one bound elsewhere are refused and change nothing.
+ * executors in the order passed; another uid's registration and a descriptor that is not an AF_XDP
+ * socket are refused and change nothing. (Whether a socket is bound to the deployment's interface
+ * is checked only on kernels with AF_XDP sock_diag, which the test machines do not have.)
  */
 class XskRegistrationTest {
     private static final int PORT = 9474;
