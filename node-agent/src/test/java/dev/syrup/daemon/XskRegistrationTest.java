@@ -110,17 +110,25 @@ class XskRegistrationTest {
     void aDescriptorThatIsNotAnAfXdpSocketIsRefusedAndTheRegisteredSetStays() throws Exception {
         String id = deploy(4);
         try (XskWorkers app = XskWorkers.startRegistering(b, veth.ifB(), 4, id, syrupd.socket)) {
-            // syrup_ctl passes its stdin, a pipe, as an AF_XDP socket.
-            Process ctl = new ProcessBuilder(TestApps.binary(TestApps.SYRUP_CTL).toString(), "--socket",
-                    syrupd.socket.toString(), "register-xsk", id, "0").start();
-            assertThat(ctl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            String err = new String(ctl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(ctl.exitValue()).as(err).isEqualTo(1);
-            assertThat(err).contains("invalid-request").contains("descriptor 0 passed is not a socket");
+            // syrup_ctl passes its stdin, a pipe, as an AF_XDP socket; then a UDP socket (bash's /dev/udp).
+            assertThat(registerFds(id, "0")).contains("invalid-request").contains("descriptor 0 passed is not a socket");
+            assertThat(registerFds(id, "3")).contains("invalid-request")
+                    .contains("descriptor 0 passed is not an AF_XDP socket (address family 2)");
 
             send(400);
             assertThat(app.awaitTotal(400, WAIT)).containsExactly(100, 100, 100, 100);
         }
+    }
+
+    /** Runs syrup_ctl register-xsk id fd with fd 3 a UDP socket; returns its stderr, it having exited with 1. */
+    private String registerFds(String id, String fd) throws Exception {
+        Process ctl = new ProcessBuilder("bash", "-c", "exec 3<>/dev/udp/127.0.0.1/9 && exec \"$@\"", "bash",
+                TestApps.binary(TestApps.SYRUP_CTL).toString(), "--socket", syrupd.socket.toString(), "register-xsk", id,
+                fd).start();
+        assertThat(ctl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String err = new String(ctl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ctl.exitValue()).as(err).isEqualTo(1);
+        return err;
     }
 
     private void awaitFallback(String id, long expected) {
