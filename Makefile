@@ -1,6 +1,7 @@
 # Syrup for Kubernetes: top-level entry points.
 #   make demo   the paper's GET/SCAN experiment: Linux's default vs policies, table and plot
 #   make demo-k8s  the same on Kubernetes: a local one-node cluster, the chart, the example policies
+#   make demo-afxdp  the xdp-socket hook: an AF_XDP server's packets per worker, kernel default vs policies
 #   make test   install what is missing, build native + Java, run every test
 #   make build  build without testing
 #   make images the chart's container images as archives in build/images (helm/images/README.md)
@@ -122,6 +123,20 @@ bench-dataplane: native bpffs
 	  $(or $(ROUNDS),7) $(or $(PACKETS),20000) $(or $(REPEAT),1000000)
 
 # Per-packet cost of xdp-socket (BPF_PROG_TEST_RUN, XSKMAP redirect to 4 AF_XDP sockets) against a bare program.
+# The xdp-socket hook on an AF_XDP server of 4 workers (all sockets on queue 0): packets per worker under
+# the kernel's default (XSKMAP by queue id), round robin and a first-byte policy. Under a minute; cleans up.
+.PHONY: demo-afxdp
+demo-afxdp: native bpffs
+	$(MVN) -q -pl bench -am package -DskipTests
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.AfXdpDemo
+
+# Packets/s an AF_XDP server receives on 4 sockets of one queue (veth, copy mode): kernel default vs round robin.
+.PHONY: bench-xdp-socket-rate
+bench-xdp-socket-rate: native bpffs
+	$(MVN) -q -pl bench -am package -DskipTests
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(BENCH_PROPS) dev.syrup.bench.XdpSocketRateBench \
+	  $(or $(ROUNDS),5) $(or $(PACKETS),200000) $(or $(SENDERS),2)
+
 .PHONY: bench-xdp-socket
 bench-xdp-socket: native bpffs
 	$(MVN) -q -pl bench -am package -DskipTests

@@ -82,6 +82,53 @@ JNIEXPORT jint JNICALL Java_dev_syrup_daemon_UnixServer_read(JNIEnv *env, jclass
 	return n;
 }
 
+/*
+ * As read, also taking the descriptors the peer passed (SCM_RIGHTS) with these
+ * bytes: fds[0] is how many arrived (-1: more than fds can hold, all of them
+ * closed), fds[1..] the descriptors, close-on-exec.
+ */
+JNIEXPORT jint JNICALL Java_dev_syrup_daemon_UnixServer_recv(JNIEnv *env, jclass cls, jint fd, jbyteArray jbuf,
+							     jint off, jint len, jintArray jfds)
+{
+	char tmp[65536];
+	int max = (*env)->GetArrayLength(env, jfds) - 1;
+	char ctl[CMSG_SPACE(sizeof(int) * 256)];
+	if (len > (jint)sizeof(tmp))
+		len = sizeof(tmp);
+	if (max < 0 || max > 256)
+		max = 0;
+	struct iovec iov = { .iov_base = tmp, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			      .msg_controllen = CMSG_SPACE(sizeof(int) * max) };
+	ssize_t n;
+	do {
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	jint got[257] = { 0 };
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		int k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		int *p = (int *)CMSG_DATA(c);
+		for (int i = 0; i < k; i++) {
+			if (got[0] < max)
+				got[1 + got[0]++] = p[i];
+			else
+				close(p[i]);
+		}
+	}
+	if (msg.msg_flags & MSG_CTRUNC) {
+		for (int i = 1; i <= got[0]; i++)
+			close(got[i]);
+		got[0] = -1;
+	}
+	(*env)->SetByteArrayRegion(env, jbuf, off, n, (jbyte *)tmp);
+	(*env)->SetIntArrayRegion(env, jfds, 0, (got[0] > 0 ? got[0] : 0) + 1, got);
+	return n;
+}
+
 JNIEXPORT jint JNICALL Java_dev_syrup_daemon_UnixServer_write(JNIEnv *env, jclass cls, jint fd, jbyteArray jbuf,
 							      jint off, jint len)
 {

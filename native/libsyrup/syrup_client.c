@@ -245,6 +245,33 @@ static int send_all(struct sy_client *c, const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Sends p[0..n) with descriptors fds[0..nfds) attached to its first bytes
+ * (SCM_RIGHTS), so syrupd reads them with that request.
+ */
+static int send_with_fds(struct sy_client *c, const char *p, size_t n, const int *fds, int nfds)
+{
+	char ctl[CMSG_SPACE(sizeof(int) * SY_MAX_XSK)];
+	struct iovec iov = { .iov_base = (void *)p, .iov_len = n };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			      .msg_controllen = CMSG_SPACE(sizeof(int) * nfds) };
+	struct cmsghdr *cm;
+	ssize_t w;
+
+	memset(ctl, 0, sizeof(ctl));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	do {
+		w = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+	} while (w < 0 && errno == EINTR);
+	if (w < 0)
+		return broken(c, "lost the connection to syrupd: %s", strerror(errno));
+	return send_all(c, p + w, n - w);
+}
+
 /* Receives one answer line; on success it is c->buf[0..*line_len) and the newline follows it. */
 static int recv_line(struct sy_client *c, size_t *line_len)
 {
@@ -297,10 +324,12 @@ static int daemon_error(struct sy_client *c, const cJSON *error)
 }
 
 /*
- * Sends req (always freed) and waits for the answer. On success *answer holds
- * the parsed answer line (the caller frees it) and *result its "result".
+ * Sends req (always freed) with descriptors fds[0..nfds) (none: nfds 0) and
+ * waits for the answer. On success *answer holds the parsed answer line (the
+ * caller frees it) and *result its "result".
  */
-static int request(struct sy_client *c, cJSON *req, cJSON **answer, const cJSON **result)
+static int request_with_fds(struct sy_client *c, cJSON *req, const int *fds, int nfds, cJSON **answer,
+			    const cJSON **result)
 {
 	char *text = req ? cJSON_PrintUnformatted(req) : NULL;
 	size_t n, line_len = 0;
@@ -323,9 +352,10 @@ static int request(struct sy_client *c, cJSON *req, cJSON **answer, const cJSON 
 		cJSON_free(text);
 		return r;
 	}
-	r = send_all(c, text, n);
+	text[n] = '\n'; /* in place of the NUL: the line and its newline go in one write, with the fds */
+	r = nfds ? send_with_fds(c, text, n + 1, fds, nfds) : send_all(c, text, n + 1);
 	cJSON_free(text);
-	if (r || (r = send_all(c, "\n", 1)) || (r = recv_line(c, &line_len)))
+	if (r || (r = recv_line(c, &line_len)))
 		return r;
 
 	a = cJSON_ParseWithLengthOpts(c->buf, line_len, &end, false);
@@ -348,6 +378,11 @@ static int request(struct sy_client *c, cJSON *req, cJSON **answer, const cJSON 
 		: broken(c, "%s", a ? "syrupd's answer has neither a result nor an error" : "syrupd's answer is not JSON");
 	cJSON_Delete(a);
 	return r;
+}
+
+static int request(struct sy_client *c, cJSON *req, cJSON **answer, const cJSON **result)
+{
+	return request_with_fds(c, req, NULL, 0, answer, result);
 }
 
 /* A new request {"op": op, "id": id}; id may be NULL. */
@@ -396,6 +431,7 @@ static cJSON *hook_json(const struct sy_hook *h)
 		  (!h->netns || cJSON_AddStringToObject(o, "netns", h->netns)) &&
 		  (!h->interface || cJSON_AddStringToObject(o, "interface", h->interface)) &&
 		  (!h->pid || cJSON_AddNumberToObject(o, "pid", h->pid)) &&
+		  (!h->sockets || cJSON_AddNumberToObject(o, "sockets", h->sockets)) &&
 		  (!h->cgroup || cJSON_AddStringToObject(o, "cgroup", h->cgroup)) &&
 		  (!h->threads || cJSON_AddStringToObject(o, "threads", h->threads));
 
@@ -497,6 +533,27 @@ int sy_remove_policy(struct sy_client *c, const char *id)
 		return fail(err_of(c), -EINVAL, "invalid-argument", "a client and an id are needed");
 	clear(&c->err);
 	return simple_request(c, new_request("remove", id));
+}
+
+int sy_register_xsk(struct sy_client *c, const char *id, const int *fds, int nfds)
+{
+	const cJSON *result;
+	cJSON *req, *answer;
+	int r;
+
+	if (!c || !id || !fds || nfds <= 0 || nfds > SY_MAX_XSK)
+		return fail(err_of(c), -EINVAL, "invalid-argument",
+			    "a client, an id and 1 to %d AF_XDP socket descriptors are needed", SY_MAX_XSK);
+	clear(&c->err);
+	req = new_request("xsk.register", id);
+	if (req && !cJSON_AddNumberToObject(req, "sockets", nfds)) {
+		cJSON_Delete(req);
+		req = NULL;
+	}
+	if ((r = request_with_fds(c, req, fds, nfds, &answer, &result)))
+		return r;
+	cJSON_Delete(answer);
+	return 0;
 }
 
 /* thread.register or thread.unregister of tids[0..ntids) with deployment id. */

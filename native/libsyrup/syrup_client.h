@@ -38,6 +38,8 @@ extern "C" {
 #define SY_DEFAULT_SOCKET "/run/syrup/syrupd.sock"
 /* Room for a deployment id and its NUL. */
 #define SY_ID_MAX 64
+/* The most AF_XDP sockets one deployment takes (sy_register_xsk()). */
+#define SY_MAX_XSK 64
 
 /* Where a policy is attached (docs/protocol.md, Hook). NULL or 0 fields take syrupd's defaults. */
 struct sy_hook {
@@ -53,6 +55,9 @@ struct sy_hook {
 	const char *cgroup;    /* thread: the threads of this cgroup v2 (a path below its root) */
 	const char *threads;   /* thread: "all" (NULL) or "registered": only threads registered with
 				  sy_register_threads() */
+	int sockets;           /* xdp-socket without pid: the application registers its AF_XDP
+				  sockets itself (sy_register_xsk()), at most this many (1..64),
+				  which is the number of executors the policy sees */
 };
 
 struct sy_client;
@@ -131,6 +136,20 @@ int sy_unregister_threads(struct sy_client *c, const char *id, const pid_t *tids
 
 /* Unregisters the calling thread from deployment id. */
 int sy_unregister_thread(struct sy_client *c, const char *id);
+
+/*
+ * Hands the calling process's AF_XDP sockets fds[0..nfds) to deployment id,
+ * an xdp-socket deployment: fds[i] becomes executor i, in place of the sockets
+ * it had (all or none). The descriptors travel over the Unix socket
+ * (SCM_RIGHTS); the application keeps its own and keeps them open: a socket
+ * it closes leaves the deployment, and the packets its policy sends there
+ * pass to the kernel's stack. Each must be an AF_XDP socket bound to the
+ * deployment's interface, with an RX ring, else -EINVAL (kind
+ * "invalid-request") and nothing changes; at most the number of sockets the
+ * deployment was made for, and SY_MAX_XSK. Only the deployment owner's uid,
+ * or root, may register (-EACCES, kind "forbidden").
+ */
+int sy_register_xsk(struct sy_client *c, const char *id, const int *fds, int nfds);
 
 /*
  * The last failure on c (NULL: in the calling thread): its message, e.g.

@@ -5,7 +5,8 @@
  * process, cgroup or user than syrupd.
  *
  *   syrup_ctl [--socket P] deploy POLICY.c --hook H --port N [--proto udp|tcp]
- *             [--netns NS] [--interface IF] [--cpus 0,1,...] [--hook H ...]
+ *             [--netns NS] [--interface IF] [--cpus 0,1,...] [--pid PID]
+ *             [--sockets N] [--hook H ...]
  *   syrup_ctl [--socket P] deploy POLICY.c --hook thread --pid PID|--cgroup PATH
  *             [--threads all|registered] [--cpus 0,1,...]
  *   syrup_ctl [--socket P] replace ID POLICY.c
@@ -14,10 +15,12 @@
  *   syrup_ctl [--socket P] map-set ID MAP KEY_U32 VALUE_U64 [--value-size 4|8]
  *   syrup_ctl [--socket P] map-delete ID MAP KEY_U32
  *   syrup_ctl [--socket P] register|unregister ID TID...
+ *   syrup_ctl [--socket P] register-xsk ID FD...
  *
  * Each --hook starts a hook; the options after it describe that hook. register
  * asks for threads TID... as threads of syrup_ctl's own process (syrupd
- * refuses any other process's). deploy
+ * refuses any other process's). register-xsk passes descriptors FD... of
+ * syrup_ctl (inherited from whoever started it) as AF_XDP sockets. deploy
  * prints the new deployment's id, map-get the value (a u32 or u64 in the
  * machine's byte order, 8 bytes unless --value-size says 4).
  *
@@ -42,7 +45,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: %s [--socket P] deploy POLICY.c --hook H --port N [--proto udp|tcp] [--netns NS]\n"
-		"                 [--interface IF] [--cpus 0,1,...] [--hook H ...]\n"
+		"                 [--interface IF] [--cpus 0,1,...] [--pid PID] [--sockets N] [--hook H ...]\n"
 		"       %s [--socket P] deploy POLICY.c --hook thread --pid PID|--cgroup PATH\n"
 		"                 [--threads all|registered] [--cpus 0,1,...]\n"
 		"       %s [--socket P] replace ID POLICY.c\n"
@@ -50,8 +53,9 @@ static void usage(void)
 		"       %s [--socket P] map-get ID MAP KEY_U32 [--value-size 4|8]\n"
 		"       %s [--socket P] map-set ID MAP KEY_U32 VALUE_U64 [--value-size 4|8]\n"
 		"       %s [--socket P] map-delete ID MAP KEY_U32\n"
-		"       %s [--socket P] register|unregister ID TID...\n",
-		prog, prog, prog, prog, prog, prog, prog, prog);
+		"       %s [--socket P] register|unregister ID TID...\n"
+		"       %s [--socket P] register-xsk ID FD...\n",
+		prog, prog, prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -90,6 +94,7 @@ int main(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'd' },
 		{ "cgroup", required_argument, NULL, 'g' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "sockets", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct sy_hook hooks[MAX_HOOKS];
@@ -105,7 +110,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		struct sy_hook *h = nhooks ? &hooks[nhooks - 1] : NULL;
 
-		if (opt != '?' && strchr("pPnicdgt", opt) && !h) {
+		if (opt != '?' && strchr("pPnicdgtx", opt) && !h) {
 			for (const struct option *o = opts; o->name; o++)
 				if (o->val == opt)
 					fprintf(stderr, "%s: --%s describes a hook: put it after --hook\n", prog, o->name);
@@ -125,6 +130,7 @@ int main(int argc, char **argv)
 		case 'd': h->pid = parse_num("--pid", optarg, 4194304); break;
 		case 'g': h->cgroup = optarg; break;
 		case 't': h->threads = optarg; break;
+		case 'x': h->sockets = parse_num("--sockets", optarg, SY_MAX_XSK); break;
 		case 'c':
 			h->cpus = cpus[nhooks - 1];
 			h->ncpus = 0;
@@ -154,6 +160,7 @@ int main(int argc, char **argv)
 	    : !strcmp(cmd, "map-get") || !strcmp(cmd, "map-delete") ? nargs != 3
 	    : !strcmp(cmd, "map-set") ? nargs != 4
 	    : !strcmp(cmd, "register") || !strcmp(cmd, "unregister") ? nargs < 2 || nargs > 1 + MAX_CPUS
+	    : !strcmp(cmd, "register-xsk") ? nargs < 2 || nargs > 1 + SY_MAX_XSK
 	    : 1)
 		usage();
 	if (nhooks && strcmp(cmd, "deploy"))
@@ -182,6 +189,11 @@ int main(int argc, char **argv)
 			printf("%llu\n", value_size == 8 ? (unsigned long long)v64 : (unsigned long long)v32);
 	} else if (!strcmp(cmd, "map-set")) {
 		r = sy_map_set(c, argv[0], argv[1], &key, sizeof(key), value, value_size);
+	} else if (!strcmp(cmd, "register-xsk")) {
+		int fds[SY_MAX_XSK];
+		for (int i = 1; i < nargs; i++)
+			fds[i - 1] = parse_num("descriptor", argv[i], INT32_MAX);
+		r = sy_register_xsk(c, argv[0], fds, nargs - 1);
 	} else if (!strcmp(cmd, "register") || !strcmp(cmd, "unregister")) {
 		pid_t tids[MAX_CPUS];
 		for (int i = 1; i < nargs; i++)

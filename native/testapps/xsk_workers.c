@@ -12,11 +12,16 @@
  * the interface is the one that redirects to these sockets (syrupd's).
  *
  * Worker i is socket i, the i-th lowest fd, which is what the xdp-socket hook
- * calls executor i. Counts packets per worker and the first UDP payload byte
+ * calls executor i. With --register ID the application hands its sockets to
+ * deployment ID itself, through libsyrup (sy_register_xsk(), syrupd at
+ * --syrup-socket or $SYRUP_SOCKET), in worker order; if syrupd refuses, it
+ * says why on stderr and exits with status 3. Counts packets per worker and the first UDP payload byte
  * of each, and answers commands on stdin (as udp_workers does):
  *
  *   COUNTS   -> COUNTS <n0> <n1> ...
  *   HIST <i> -> HIST <i> <byte>=<count> ...   (non-zero bins only)
+ *   REGISTER <id> <k> -> REGISTERED <k>, or REFUSED <kind>: <message>
+ *               (hands workers 0..k-1's sockets to deployment id, as --register)
  *   QUIT     -> exits (so does EOF on stdin, or SIGTERM)
  */
 #include <arpa/inet.h>
@@ -36,6 +41,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <xdp/xsk.h>
+
+#include "syrup_client.h"
 
 #define MAX_SOCKETS 64
 #define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
@@ -58,8 +65,8 @@ static void *umem_area;
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s --interface IF [--queue Q (default 0)] [--sockets N (1..%d, default 4)]\n",
-		prog, MAX_SOCKETS);
+	fprintf(stderr, "usage: %s --interface IF [--queue Q (default 0)] [--sockets N (1..%d, default 4)]\n"
+		"          [--register ID [--syrup-socket PATH]]\n", prog, MAX_SOCKETS);
 	exit(2);
 }
 
@@ -131,6 +138,30 @@ static void *rx_loop(void *arg)
 	return NULL;
 }
 
+static const char *syrup_socket; /* NULL: $SYRUP_SOCKET, else libsyrup's default */
+
+/*
+ * Hands the first n sockets to deployment id through syrupd; 0, or -1 with
+ * why in why[].
+ */
+static int register_sockets(const char *id, int n, char *why, size_t why_size)
+{
+	int fds[MAX_SOCKETS];
+	struct sy_client *c = sy_connect(syrup_socket);
+
+	if (!c) {
+		snprintf(why, why_size, "%s: %s", sy_last_error_kind(NULL), sy_last_error(NULL));
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		fds[i] = xsk_socket__fd(workers[i].xsk);
+	int r = sy_register_xsk(c, id, fds, n);
+	if (r)
+		snprintf(why, why_size, "%s: %s", sy_last_error_kind(c), sy_last_error(c));
+	sy_close(c);
+	return r ? -1 : 0;
+}
+
 static void on_sigterm(int sig)
 {
 	_exit(0);
@@ -138,6 +169,7 @@ static void on_sigterm(int sig)
 
 static void handle(char *line, int n)
 {
+	char id[SY_ID_MAX], why[4200];
 	int i;
 
 	if (!strcmp(line, "COUNTS")) {
@@ -151,8 +183,13 @@ static void handle(char *line, int n)
 			if (c)
 				printf(" %d=%llu", b, c);
 		}
+	} else if (sscanf(line, "REGISTER %63s %d", id, &i) == 2 && i >= 1 && i <= n) {
+		if (register_sockets(id, i, why, sizeof(why)))
+			printf("REFUSED %s", why);
+		else
+			printf("REGISTERED %d", i);
 	} else {
-		printf("ERR unknown command '%s' (COUNTS, HIST <0..%d>, QUIT)", line, n - 1);
+		printf("ERR unknown command '%s' (COUNTS, HIST <0..%d>, REGISTER <id> <1..%d>, QUIT)", line, n - 1, n);
 	}
 	printf("\n");
 	if (fflush(stdout))
@@ -165,9 +202,12 @@ int main(int argc, char **argv)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "queue", required_argument, NULL, 'q' },
 		{ "sockets", required_argument, NULL, 'n' },
+		{ "register", required_argument, NULL, 'r' },
+		{ "syrup-socket", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *ifname = NULL;
+	const char *ifname = NULL, *register_id = NULL;
+	char why[4200];
 	int queue = 0, n = 4, opt, err;
 	struct xsk_umem *umem;
 	char line[256];
@@ -178,6 +218,8 @@ int main(int argc, char **argv)
 		case 'i': ifname = optarg; break;
 		case 'q': queue = parse_int(argv[0], optarg, 0, 1 << 16); break;
 		case 'n': n = parse_int(argv[0], optarg, 1, MAX_SOCKETS); break;
+		case 'r': register_id = optarg; break;
+		case 's': syrup_socket = optarg; break;
 		default: usage(argv[0]);
 		}
 	}
@@ -228,6 +270,11 @@ int main(int argc, char **argv)
 			perror("pthread_create");
 			return 1;
 		}
+	}
+
+	if (register_id && register_sockets(register_id, n, why, sizeof(why))) {
+		fprintf(stderr, "xsk_workers: %s\n", why);
+		return 3;
 	}
 
 	printf("READY pid=%d fds=", (int)getpid());

@@ -8,8 +8,13 @@ import java.util.Map;
 /** Per-variant samples of one benchmark, printed as a table of medians, spread and ratios to a baseline. */
 final class Figures {
     private final Map<String, List<Double>> samples = new LinkedHashMap<>();
+    private final String unit;
 
-    Figures(List<String> variants) {
+    Figures(List<String> variants) { this(variants, "ns/packet"); }
+
+    /** unit names what the samples measure in the table's header. */
+    Figures(List<String> variants, String unit) {
+        this.unit = unit;
         variants.forEach(v -> samples.put(v, new ArrayList<>()));
     }
 
@@ -27,7 +32,7 @@ final class Figures {
     void print(String baseline) {
         List<Double> base = samples.get(baseline);
         System.out.println();
-        System.out.println("| variant | median ns/packet | min | max | ratio of medians | ratio per round: median (min-max) |");
+        System.out.println("| variant | median " + unit + " | min | max | ratio of medians | ratio per round: median (min-max) |");
         System.out.println("|---|---|---|---|---|---|");
         samples.forEach((v, xs) -> {
             List<Double> ratios = new ArrayList<>();

@@ -5,7 +5,13 @@ import java.util.List;
 
 /** One request to syrupd; which fields apply depends on op (docs/protocol.md). */
 public record Request(String op, PolicyText policy, List<HookSpec> hooks, String id, String map, String key,
-                      String value, Boolean force, List<Integer> tids) {
+                      String value, Boolean force, List<Integer> tids, Integer sockets) {
+    /** A request without "sockets" (every op but xsk.register). */
+    public Request(String op, PolicyText policy, List<HookSpec> hooks, String id, String map, String key,
+                   String value, Boolean force, List<Integer> tids) {
+        this(op, policy, hooks, id, map, key, value, force, tids, null);
+    }
+
     /** A request without "tids" (every op but thread.register and thread.unregister). */
     public Request(String op, PolicyText policy, List<HookSpec> hooks, String id, String map, String key,
                    String value, Boolean force) {
@@ -36,6 +42,14 @@ public record Request(String op, PolicyText policy, List<HookSpec> hooks, String
     /** thread.register or thread.unregister: threads (ids as the caller's process sees them) of deployment id. */
     public static Request threads(String op, String id, List<Integer> tids) {
         return new Request(op, null, null, id, null, null, null, null, List.copyOf(tids));
+    }
+
+    /**
+     * xsk.register: the AF_XDP sockets passed with this request (SCM_RIGHTS, in the same sendmsg),
+     * sockets of them, become deployment id's executors 0..sockets-1 in the order passed.
+     */
+    public static Request xskRegister(String id, int sockets) {
+        return new Request("xsk.register", null, null, id, null, null, null, null, null, sockets);
     }
 
     @JsonIgnore

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
                 + "at several hooks, e.g.:",
         "  syrup deploy rr.c --hook socket-select --hook xdp-cpu --port 9000 --netns app --interface eth0",
         "  syrup deploy scan_core.c --hook socket-select --hook thread --port 9000 --pid 4242",
-        "  syrup deploy rr.c --hook xdp-socket --port 9000 --pid 4242 --interface eth0"})
+        "  syrup deploy rr.c --hook xdp-socket --port 9000 --pid 4242 --interface eth0",
+        "  syrup deploy rr.c --hook xdp-socket --port 9000 --sockets 4 --interface eth0"})
 public final class DeployCommand extends SyrupCommand {
     @Mixin
     DaemonSocket daemon;
@@ -39,6 +40,10 @@ public final class DeployCommand extends SyrupCommand {
     @Option(names = "--pid", paramLabel = "PID", description = "thread: schedule the threads of this process's cgroup v2; "
             + "xdp-socket: the process whose AF_XDP sockets are the executors")
     Integer pid;
+
+    @Option(names = "--sockets", paramLabel = "N", description = "xdp-socket: instead of --pid, N executors (1 to 64) whose "
+            + "AF_XDP sockets the application registers itself (sy_register_xsk)")
+    Integer sockets;
 
     @Option(names = "--cgroup", paramLabel = "PATH",
             description = "thread: schedule the threads of this cgroup v2 (a path below the v2 root, or under its mount point)")
@@ -88,8 +93,12 @@ public final class DeployCommand extends SyrupCommand {
             throw usage("--hook thread needs --pid or --cgroup (one of them)");
         }
         boolean xdpSocket = hooks.contains(Hook.XDP_SOCKET);
-        if (xdpSocket && pid == null) {
-            throw usage("--hook xdp-socket needs --pid (the process holding the AF_XDP sockets)");
+        if (xdpSocket && pid == null && sockets == null) {
+            throw usage("--hook xdp-socket needs --pid (the process holding the AF_XDP sockets) or --sockets (how many"
+                    + " the application registers)");
+        }
+        if (sockets != null && (!xdpSocket || (pid != null && !thread))) {
+            throw usage("--sockets applies only to --hook xdp-socket, without --pid");
         }
         if (!thread && (cgroup != null || threads != null)) {
             throw usage("--cgroup and --threads apply only to --hook thread");
@@ -116,7 +125,8 @@ public final class DeployCommand extends SyrupCommand {
             specs.add(switch (h) {
                 case SOCKET_SELECT -> HookSpec.socketSelect(port, proto, netns);
                 case XDP_CPU -> HookSpec.xdpCpu(port, proto, netns, iface, cpus);
-                case XDP_SOCKET -> HookSpec.xdpSocket(port, proto, netns, iface, pid);
+                case XDP_SOCKET -> sockets != null ? HookSpec.xdpRegisteredSockets(port, proto, netns, iface, sockets)
+                        : HookSpec.xdpSocket(port, proto, netns, iface, pid);
                 case THREAD -> HookSpec.REGISTERED_THREADS.equals(threads)
                         ? HookSpec.registeredThreads(pid, cgroup, cpus) : HookSpec.thread(pid, cgroup, cpus);
             });

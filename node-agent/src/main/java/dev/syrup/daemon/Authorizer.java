@@ -48,6 +48,19 @@ final class Authorizer {
                 + " that user's processes only; you are uid " + peer.uid());
     }
 
+    /**
+     * checkSocketRegistrant: who may hand AF_XDP sockets to a deployment (xsk.register): its owner's
+     * uid, or root. Unlike threads, a deployment root made does not take anyone's sockets: they would
+     * take over the traffic of whoever registered last.
+     */
+    static void checkSocketRegistrant(String id, DeploymentRecord.Owner owner, PeerIdentity peer) {
+        if (peer.isRoot() || owner.uid() == peer.uid()) {
+            return;
+        }
+        throw DomainException.forbidden("deployment " + id + " belongs to uid " + owner.uid() + ": only that user (or root)"
+                + " may register its AF_XDP sockets; you are uid " + peer.uid());
+    }
+
     private static void checkThreads(ThreadTarget t, PeerIdentity peer) {
         String own = peer.cgroup();
         String want = t.cgroup().path();
@@ -94,7 +107,7 @@ final class Authorizer {
             checkThreads(t, peer);
             return;
         }
-        if (target instanceof XdpSocketTarget x) {
+        if (target instanceof XdpSocketTarget x && !x.registersSockets()) {
             checkProcess(x.pid(), peer);
         }
         if (!(target instanceof SocketSelectTarget)) {

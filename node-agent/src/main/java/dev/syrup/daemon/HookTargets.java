@@ -26,10 +26,13 @@ final class HookTargets {
         if (spec.hook() == null) {
             throw DomainException.invalid("a hook needs \"hook\" (socket-select, xdp-cpu, xdp-socket or thread)");
         }
+        boolean xdpSocket = Hook.XDP_SOCKET.cliName().equals(spec.hook());
+        if (spec.sockets() != null && !xdpSocket) {
+            throw DomainException.invalid(spec.hook() + " takes no \"sockets\" (xdp-socket's sockets to come)");
+        }
         if ("thread".equals(spec.hook())) {
             return ThreadTargets.of(spec, peer);
         }
-        boolean xdpSocket = Hook.XDP_SOCKET.cliName().equals(spec.hook());
         if ((spec.pid() != null && !xdpSocket) || spec.cgroup() != null || spec.threads() != null) {
             throw DomainException.invalid(spec.hook() + " takes no " + (xdpSocket ? "" : "\"pid\", ")
                     + "\"cgroup\" or \"threads\" (they are for the thread hook)");
@@ -50,11 +53,15 @@ final class HookTargets {
             throw DomainException.invalid(hook + " needs \"interface\"");
         }
         if (hook == Hook.XDP_SOCKET) {
-            if (spec.pid() == null) {
-                throw DomainException.invalid("xdp-socket needs \"pid\", the process holding the AF_XDP sockets");
+            if ((spec.pid() == null) == (spec.sockets() == null)) {
+                throw DomainException.invalid("xdp-socket needs \"pid\", the process holding the AF_XDP sockets, or"
+                        + " \"sockets\", how many the application will register (xsk.register), not both");
             }
             if (spec.cpus() != null) {
                 throw DomainException.invalid("xdp-socket takes no \"cpus\": its executors are the process's AF_XDP sockets");
+            }
+            if (spec.sockets() != null) {
+                return XdpSocketTarget.registered(netns, spec.iface(), protocol, spec.port(), spec.sockets());
             }
             return new XdpSocketTarget(netns, spec.iface(), protocol, spec.port(), spec.pid());
         }

@@ -3,6 +3,7 @@ package dev.syrup.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syrup.api.Request;
 import dev.syrup.api.Response;
+import dev.syrup.bpf.Fd;
 import dev.syrup.error.DomainException;
 import dev.syrup.node.DeploymentRecord.Owner;
 import dev.syrup.node.DeploymentService;
@@ -18,6 +19,7 @@ final class RequestHandler {
     private final DeploymentRequests deploymentRequests;
     private final MapRequests mapRequests;
     private final ThreadRequests threadRequests;
+    private final SocketRequests socketRequests;
     private final Log log;
     private final PodScope pods;
 
@@ -28,16 +30,20 @@ final class RequestHandler {
         this.deploymentRequests = new DeploymentRequests(deployments, pinRoot, stateDir, repaired, log);
         this.mapRequests = new MapRequests(deployments);
         this.threadRequests = new ThreadRequests(deployments, log);
+        this.socketRequests = new SocketRequests(deployments, log);
         this.log = log;
         this.pods = pods;
     }
 
-    Response handle(String line, PeerIdentity peer) {
+    Response handle(String line, PeerIdentity peer) { return handle(line, peer, List.of()); }
+
+    /** fds: the descriptors that came with the request (xsk.register's sockets); the caller closes them. */
+    Response handle(String line, PeerIdentity peer, List<Fd> fds) {
         Request request = null;
         try {
             request = RequestReader.read(line);
             String pod = pods == null ? null : pods.podOf(peer);
-            return Response.success(pod != null ? dispatchForPod(request, pod) : dispatch(request, peer));
+            return Response.success(pod != null ? dispatchForPod(request, pod) : dispatch(request, peer, fds));
         } catch (RuntimeException e) {
             if (ErrorMapper.isInternal(e)) {
                 log.error("request " + (request == null ? "(unread)" : request.op()) + " of pid " + peer.pid()
@@ -47,7 +53,7 @@ final class RequestHandler {
         }
     }
 
-    private JsonNode dispatch(Request r, PeerIdentity peer) {
+    private JsonNode dispatch(Request r, PeerIdentity peer, List<Fd> fds) {
         switch (r.op()) {
             case "deploy": return deploymentRequests.deploy(r, peer);
             case "replace":
@@ -63,9 +69,10 @@ final class RequestHandler {
                 return mapRequests.handle(r);
             case "thread.register": case "thread.unregister":
                 return threadRequests.handle(r, existing(r), peer);
+            case "xsk.register": return socketRequests.register(r, existing(r), peer, fds);
             default: throw DomainException.invalid("unknown op '" + r.op()
                     + "' (deploy, replace, remove, list, status, map.get, map.set, map.delete, map.dump, map.pin,"
-                    + " thread.register, thread.unregister)");
+                    + " thread.register, thread.unregister, xsk.register)");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.syrup.daemon;
 import dev.syrup.api.ErrorInfo;
 import dev.syrup.api.Json;
 import dev.syrup.api.Response;
+import dev.syrup.bpf.Fd;
 import dev.syrup.bpf.Netns;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.ExecutorFollower;
@@ -14,6 +15,7 @@ import dev.syrup.policy.ObjectCache;
 import dev.syrup.policy.PolicyCompiler;
 import dev.syrup.policy.Sdk;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,8 +129,16 @@ public final class Syrupd implements AutoCloseable {
                 if (line == null) {
                     return;
                 }
-                if (!line.isBlank()) {
-                    c.writeLine(Json.MAPPER.writeValueAsString(handler.handle(line, peer)));
+                List<Fd> fds = c.takeFds();
+                try {
+                    if (c.tooManyFds()) {
+                        c.writeLine(Json.MAPPER.writeValueAsString(Response.failure(new ErrorInfo(ErrorInfo.INVALID_REQUEST,
+                                "more than " + Connection.MAX_FDS + " descriptors came with the request", null, null))));
+                    } else if (!line.isBlank()) {
+                        c.writeLine(Json.MAPPER.writeValueAsString(handler.handle(line, peer, fds)));
+                    }
+                } finally {
+                    fds.forEach(Fd::close);
                 }
             }
         } catch (IOException e) {

@@ -58,6 +58,9 @@ public final class UnixServer implements Closeable {
 
     static native int read(int fd, byte[] buf, int off, int len);
 
+    /** As read; fds[0] tells how many descriptors came with the bytes (-1: too many, none kept), fds[1..] them. */
+    static native int recv(int fd, byte[] buf, int off, int len, int[] fds);
+
     static native int write(int fd, byte[] buf, int off, int len);
 
     static native void shutdown(int fd);

@@ -5,6 +5,7 @@ import dev.syrup.bpf.Bpffs;
 import dev.syrup.bpf.Bpf;
 import dev.syrup.bpf.BpfMap;
 import dev.syrup.bpf.BpfObject;
+import dev.syrup.bpf.Fd;
 import dev.syrup.error.DomainException;
 import dev.syrup.hook.Attacher;
 import dev.syrup.hook.DecisionStats;
@@ -16,6 +17,7 @@ import dev.syrup.hook.LiveExecutors;
 import dev.syrup.hook.SocketSelectAttacher;
 import dev.syrup.hook.XdpCpuAttacher;
 import dev.syrup.hook.XdpSocketAttacher;
+import dev.syrup.hook.XdpSocketTarget;
 import dev.syrup.hook.ThreadTarget;
 import dev.syrup.hook.thread.ThreadAttacher;
 import dev.syrup.hook.thread.ThreadBackend;
@@ -279,6 +281,19 @@ public final class Deployer {
             threadBackend.release(id, tid);
         }
         return ThreadAttacher.registeredCount(dir);
+    }
+
+    /**
+     * registerSockets makes sockets (AF_XDP, in the order the application passed them) the executors of
+     * the deployment's xdp-socket target, in place of those it had; all or none.
+     */
+    public synchronized void registerSockets(String id, List<Fd> sockets) {
+        Deployment d = require(id);
+        XdpSocketTarget t = d.targets().stream().filter(XdpSocketTarget.class::isInstance)
+                .map(XdpSocketTarget.class::cast).findFirst()
+                .orElseThrow(() -> DomainException.invalid("deployment " + id + " has no xdp-socket target: only those take"
+                        + " AF_XDP sockets"));
+        ((XdpSocketAttacher) attachers.get(Hook.XDP_SOCKET)).register(id, t, sockets, d.config(t).executors());
     }
 
     /** How many threads are registered with the deployment's thread target (0 if it takes every thread). */

@@ -54,7 +54,8 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
     /**
      * A network target (netns .. iface) or a thread target (cgroup, cgroupId, cgroupLevel, and threads:
      * "registered" when it schedules only registered threads; absent in records of earlier versions);
-     * pid: the process whose AF_XDP sockets an xdp-socket target serves.
+     * pid: the process whose AF_XDP sockets an xdp-socket target serves (absent: the application
+     * registers them, up to executors of them).
      */
     public record Target(String hook, String netns, long netnsInode, String protocol, int port, String iface,
                          List<Integer> cpus, int executors, List<Integer> executorCpus, String cgroup, Long cgroupId,
@@ -75,7 +76,7 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
             return new Target(t.hook().cliName(), n.netns().path().toString(), n.netns().inode(),
                     n.protocol().toString(), n.port(), x == null ? null : x.iface(),
                     x instanceof XdpCpuTarget xc ? xc.cpus() : List.of(), c.executors(), c.cpus(), null, null, null, null,
-                    x instanceof XdpSocketTarget xs ? xs.pid() : null);
+                    x instanceof XdpSocketTarget xs && !xs.registersSockets() ? xs.pid() : null);
         }).toList();
         return new DeploymentRecord(d.id(), owner, d.policyName(), d.policyHash(), targets, binding);
     }
@@ -97,7 +98,9 @@ public record DeploymentRecord(String id, Owner owner, String policyName, String
                 NetnsRef netns = new NetnsRef(Path.of(t.netns()), t.netnsInode());
                 ht = switch (hook) {
                     case SOCKET_SELECT -> new SocketSelectTarget(netns, Protocol.parse(t.protocol()), t.port());
-                    case XDP_SOCKET -> new XdpSocketTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.pid());
+                    case XDP_SOCKET -> t.pid() == null
+                            ? XdpSocketTarget.registered(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.executors())
+                            : new XdpSocketTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.pid());
                     default -> new XdpCpuTarget(netns, t.iface(), Protocol.parse(t.protocol()), t.port(), t.cpus());
                 };
             }

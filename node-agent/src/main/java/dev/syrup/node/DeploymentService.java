@@ -1,7 +1,9 @@
 package dev.syrup.node;
 
+import dev.syrup.bpf.Fd;
 import dev.syrup.deploy.Deployment;
 import dev.syrup.deploy.TargetState;
+import dev.syrup.error.DomainException;
 import dev.syrup.hook.DecisionStats;
 import dev.syrup.hook.HookTarget;
 import dev.syrup.hook.ThreadTarget;
@@ -96,4 +98,14 @@ public interface DeploymentService {
 
     /** How many threads are registered with the deployment's thread target. */
     int registeredThreads(String id, ThreadTarget target);
+
+    // AF_XDP sockets the application registers (xdp-socket deployments).
+
+    /**
+     * registerSockets makes sockets the executors of the deployment's xdp-socket target, in place of
+     * those it had, all or none; the caller keeps and closes its descriptors.
+     */
+    default void registerSockets(String id, List<Fd> sockets) {
+        throw DomainException.invalid("this node takes no AF_XDP socket registrations");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.syrup.node;
 
 import dev.syrup.bpf.BpfMap;
+import dev.syrup.bpf.Fd;
 import dev.syrup.deploy.Deployer;
 import dev.syrup.deploy.Deployment;
 import dev.syrup.deploy.ExecutorFollower;
@@ -222,6 +223,9 @@ public final class NodeDeployments implements DeploymentService, AutoCloseable {
 
     @Override
     public int unregisterThreads(String id, Collection<Integer> tids) { return deployer.unregisterThreads(id, tids); }
+
+    @Override
+    public void registerSockets(String id, List<Fd> sockets) { deployer.registerSockets(id, sockets); }
 
     @Override
     public int registeredThreads(String id, ThreadTarget target) { return deployer.registeredThreads(id, target); }

@@ -82,6 +82,17 @@ class CliParsingTest {
     }
 
     @Test
+    void xdpSocketHookTakesSocketsToComeInsteadOfAProcess() {
+        DeployCommand d = parsed(DeployCommand.class, "deploy", "rr.c", "--hook", "xdp-socket", "--port", "9000",
+                "--sockets", "4", "--interface", "eth0");
+        assertThat(d.hookSpecs()).containsExactly(HookSpec.xdpRegisteredSockets(9000, null, null, "eth0", 4));
+        assertUsageError("--sockets applies only to --hook xdp-socket, without --pid", "deploy", "rr.c", "--hook",
+                "xdp-socket", "--port", "1", "--interface", "eth0", "--pid", "42", "--sockets", "4");
+        assertUsageError("--sockets applies only to --hook xdp-socket", "deploy", "rr.c", "--hook", "socket-select",
+                "--port", "1", "--sockets", "4");
+    }
+
+    @Test
     void deployUsageErrorsExitWith2() {
         assertUsageError("--hook xdp-cpu needs --interface", "deploy", "rr.c", "--hook", "xdp-cpu", "--port", "1");
         assertUsageError("applies only to --hook xdp-cpu", "deploy", "rr.c", "--hook", "socket-select", "--port", "1",

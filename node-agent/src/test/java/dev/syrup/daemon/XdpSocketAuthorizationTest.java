@@ -42,6 +42,26 @@ class XdpSocketAuthorizationTest {
     }
 
     @Test
+    void aRequestMayNameSocketsToComeInsteadOfTheProcess() {
+        try (NetNs ns = NetNs.create()) {
+            String path = ns.path().toString();
+            HookTarget t = HookTargets.of(HookSpec.xdpRegisteredSockets(9372, "udp", path, "eth0", 4), root());
+            assertThat(t).isInstanceOfSatisfying(XdpSocketTarget.class, x -> {
+                assertThat(x.registersSockets()).isTrue();
+                assertThat(x.sockets()).isEqualTo(4);
+            });
+            assertThatThrownBy(() -> HookTargets.of(new HookSpec("xdp-socket", 9372, null, path, "eth0", null, 42, null,
+                    null, 4), root())).hasMessageContaining("not both");
+            assertThatThrownBy(() -> HookTargets.of(HookSpec.xdpRegisteredSockets(9372, "udp", path, "eth0", 65), root()))
+                    .hasMessageContaining("between 1 and 64");
+            assertThatThrownBy(() -> HookTargets.of(new HookSpec("socket-select", 9372, null, path, null, null, null, null,
+                    null, 4), root())).hasMessageContaining("socket-select takes no \"sockets\"");
+            // Sockets to come are checked when they come (xsk.register), not at deploy: no process to check now.
+            assertThatThrownBy(() -> Authorizer.checkTarget(t, user())).hasMessageContaining("only root may deploy it");
+        }
+    }
+
+    @Test
     void anotherUidsProcessIsRefused() {
         // This JVM runs as root: its sockets are not a user's to give away.
         DomainException e = catchDomain(() -> Authorizer.checkTarget(target(SELF), user()));

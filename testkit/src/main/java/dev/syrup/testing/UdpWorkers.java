@@ -243,7 +243,7 @@ public final class UdpWorkers implements AutoCloseable {
     }
 
     /** Sends one command line and returns the one-line answer. */
-    private synchronized String command(String cmd) {
+    synchronized String command(String cmd) {
         if (closed) {
             throw new IllegalStateException(what + " is closed");
         }

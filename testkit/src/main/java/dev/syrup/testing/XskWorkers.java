@@ -1,5 +1,6 @@
 package dev.syrup.testing;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,41 @@ public final class XskWorkers implements AutoCloseable {
         return new XskWorkers(UdpWorkers.launch(argv, ns, "xsk_workers on " + iface + " queue " + queue + " in " + ns,
                 sockets));
     }
+
+    /**
+     * Starts {@code sockets} workers on queue 0 of {@code iface} inside {@code ns} that hand their
+     * sockets to deployment id themselves (libsyrup's sy_register_xsk, syrupd at syrupSocket) before
+     * they say they are ready; fails if syrupd refuses.
+     */
+    public static XskWorkers startRegistering(NetNs ns, String iface, int sockets, String id, Path syrupSocket) {
+        return new XskWorkers(UdpWorkers.launch(registeringArgv(iface, sockets, id, syrupSocket), ns,
+                "xsk_workers on " + iface + " in " + ns + " registering with " + id, sockets));
+    }
+
+    /**
+     * Starts {@code sockets} workers on queue 0 of {@code iface} inside {@code ns} that register with
+     * syrupd at syrupSocket when told ({@link #register}), run through prefix (e.g. setpriv to run as
+     * another user; empty: none).
+     */
+    public static XskWorkers startWith(NetNs ns, List<String> prefix, String iface, int sockets, Path syrupSocket) {
+        List<String> argv = new java.util.ArrayList<>(prefix);
+        argv.addAll(List.of(TestApps.binary(TestApps.XSK_WORKERS).toString(), "--interface", iface,
+                "--sockets", Integer.toString(sockets), "--syrup-socket", syrupSocket.toString()));
+        return new XskWorkers(UdpWorkers.launch(argv, ns, "xsk_workers on " + iface + " in " + ns
+                + (prefix.isEmpty() ? "" : " through " + prefix), sockets));
+    }
+
+    /** The command line of xsk_workers registering its sockets with deployment id at start. */
+    public static List<String> registeringArgv(String iface, int sockets, String id, Path syrupSocket) {
+        return List.of(TestApps.binary(TestApps.XSK_WORKERS).toString(), "--interface", iface,
+                "--sockets", Integer.toString(sockets), "--register", id, "--syrup-socket", syrupSocket.toString());
+    }
+
+    /**
+     * Hands the first k sockets to deployment id (syrupd at $SYRUP_SOCKET or the one given at start):
+     * "REGISTERED k", or "REFUSED kind: message".
+     */
+    public String register(String id, int k) { return control.command("REGISTER " + id + " " + k); }
 
     /** The server's pid (also its pid on the host). */
     public long pid() { return control.pid(); }
