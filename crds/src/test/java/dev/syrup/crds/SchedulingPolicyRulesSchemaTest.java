@@ -36,6 +36,7 @@ class SchedulingPolicyRulesSchemaTest {
               hooks:
                 socket-select: {allNamespaces: true}
                 xdp-cpu: {namespaces: [net-team], namespaceSelector: {matchLabels: {syrup.dev/xdp-cpu: allowed}}}
+                xdp-socket: {namespaces: [afxdp-team]}
                 thread:
                   namespaceSelector:
                     matchExpressions: [{key: syrup.dev/thread, operator: In, values: ["true"]}]
@@ -52,6 +53,7 @@ class SchedulingPolicyRulesSchemaTest {
                 .dryRun().create();
         assertThat(stored.getMetadata().getNamespace()).isNull();
         assertThat(stored.getSpec().getHooks().forHook(HookType.XDP_CPU).getNamespaces()).containsExactly("net-team");
+        assertThat(stored.getSpec().getHooks().forHook(HookType.XDP_SOCKET).getNamespaces()).containsExactly("afxdp-team");
         assertThat(stored.getSpec().getHooks().forHook(HookType.THREAD).getNamespaceSelector().getMatchExpressions()).hasSize(1);
         assertThat(stored.getSpec().getLimits().getPolicies()).isEqualTo(16);
         assertThat(stored.getSpec().getLimits().getMapBytes()).isEqualTo(67108864L);
@@ -66,6 +68,8 @@ class SchedulingPolicyRulesSchemaTest {
                 Arguments.of("negative map bytes", "default", "spec: {limits: {mapBytes: -5}}\n", "spec.limits.mapBytes"),
                 Arguments.of("namespace name not a DNS label", "default", "spec: {hooks: {thread: {namespaces: [Team_A]}}}\n",
                         "spec.hooks.thread.namespaces[0]"),
+                Arguments.of("xdp-socket namespace name not a DNS label", "default",
+                        "spec: {hooks: {xdp-socket: {namespaces: [AF_XDP]}}}\n", "spec.hooks.xdp-socket.namespaces[0]"),
                 Arguments.of("a namespace overridden twice", "default",
                         "spec: {limits: {overrides: [{namespace: a, policies: 1}, {namespace: a, policies: 2}]}}\n",
                         "a namespace is listed once"),

@@ -46,6 +46,9 @@ class SchedulingPolicySchemaTest {
                                 + "  podSelector:\n    namespace: NS\n    matchLabels: {app: kv}\n"
                                 + "    matchExpressions: [{key: tier, operator: In, values: [web]}]\n"
                                 + "  maps:\n  - map: weights\n    entries: [{key: '0', value: '0x0a000000'}]\n"),
+                Arguments.of("xdp-socket with interface and executors, next to an xdp-cpu hook on another port",
+                        "spec:\n  " + SRC + "  hooks:\n  - {type: xdp-socket, port: 4791, interface: net1, executors: 4}\n"
+                                + "  - {type: xdp-cpu, port: 4792, interface: net1}\n"),
                 Arguments.of("UDP and TCP on the same port", "spec:\n  " + SRC
                         + "  hooks:\n  - {type: socket-select, port: 53}\n  - {type: socket-select, port: 53, protocol: TCP}\n"),
                 Arguments.of("every selector operator, bounds of cpus, executors, interface and map entries", "spec:\n  " + SRC
@@ -71,7 +74,17 @@ class SchedulingPolicySchemaTest {
                 Arguments.of("port zero", "spec:\n  " + SRC + "  hooks:\n  - {type: socket-select, port: 0}\n",
                         "should be greater than or equal to 1"),
                 Arguments.of("network hook without port", "spec:\n  " + SRC + "  hooks:\n  - {type: xdp-cpu}\n",
-                        "port is required for socket-select and xdp-cpu hooks"),
+                        "port is required for socket-select, xdp-cpu and xdp-socket hooks"),
+                Arguments.of("xdp-socket hook without port", "spec:\n  " + SRC + "  hooks:\n  - {type: xdp-socket, interface: eth0}\n",
+                        "port is required for socket-select, xdp-cpu and xdp-socket hooks"),
+                Arguments.of("xdp-socket hook with cpus", "spec:\n  " + SRC + "  hooks:\n  - {type: xdp-socket, port: 80, cpus: [0]}\n",
+                        "an xdp-socket hook takes no cpus: its executors are the pod's AF_XDP sockets"),
+                Arguments.of("xdp-cpu and xdp-socket on one port of eth0", "spec:\n  " + SRC
+                        + "  hooks:\n  - {type: xdp-cpu, port: 80}\n  - {type: xdp-socket, port: 80, interface: eth0}\n",
+                        "xdp-cpu and xdp-socket hooks must not share a port and protocol on one interface"),
+                Arguments.of("interface on a socket-select hook", "spec:\n  " + SRC
+                        + "  hooks:\n  - {type: socket-select, port: 80, interface: eth0}\n",
+                        "interface is only for xdp-cpu and xdp-socket hooks"),
                 Arguments.of("thread hook with port", "spec:\n  " + SRC + "  hooks:\n  - {type: thread, port: 80}\n",
                         "a thread hook has no port"),
                 Arguments.of("no hooks", "spec:\n  " + SRC + "  hooks: []\n", "should have at least 1 items"),

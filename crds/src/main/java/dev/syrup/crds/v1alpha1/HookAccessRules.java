@@ -15,14 +15,23 @@ public class HookAccessRules {
     @JsonPropertyDescription("Default: no namespace (steers every packet of the pod's interface to node CPUs).")
     private HookAccess xdpCpu;
 
+    @JsonProperty("xdp-socket")
+    @JsonPropertyDescription("Default: no namespace (attaches XDP to the pod's interface and hands its packets to the pod's AF_XDP sockets).")
+    private HookAccess xdpSocket;
+
     @JsonPropertyDescription("Default: no namespace (places the pod's threads on node CPUs).")
     private HookAccess thread;
 
     public HookAccessRules() {}
 
     public HookAccessRules(HookAccess socketSelect, HookAccess xdpCpu, HookAccess thread) {
+        this(socketSelect, xdpCpu, null, thread);
+    }
+
+    public HookAccessRules(HookAccess socketSelect, HookAccess xdpCpu, HookAccess xdpSocket, HookAccess thread) {
         this.socketSelect = socketSelect;
         this.xdpCpu = xdpCpu;
+        this.xdpSocket = xdpSocket;
         this.thread = thread;
     }
 
@@ -30,6 +39,8 @@ public class HookAccessRules {
     public void setSocketSelect(HookAccess socketSelect) { this.socketSelect = socketSelect; }
     public HookAccess getXdpCpu() { return xdpCpu; }
     public void setXdpCpu(HookAccess xdpCpu) { this.xdpCpu = xdpCpu; }
+    public HookAccess getXdpSocket() { return xdpSocket; }
+    public void setXdpSocket(HookAccess xdpSocket) { this.xdpSocket = xdpSocket; }
     public HookAccess getThread() { return thread; }
     public void setThread(HookAccess thread) { this.thread = thread; }
 
@@ -38,6 +49,7 @@ public class HookAccessRules {
         return switch (type) {
             case SOCKET_SELECT -> socketSelect;
             case XDP_CPU -> xdpCpu;
+            case XDP_SOCKET -> xdpSocket;
             case THREAD -> thread;
         };
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public enum HookType {
     @JsonProperty("socket-select") SOCKET_SELECT("socket-select"),
     @JsonProperty("xdp-cpu") XDP_CPU("xdp-cpu"),
+    @JsonProperty("xdp-socket") XDP_SOCKET("xdp-socket"),
     @JsonProperty("thread") THREAD("thread");
 
     private final String cliName;

@@ -14,18 +14,23 @@ import java.util.Objects;
 
 /** One place a policy is deployed at in each selected pod. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.type == 'thread' || has(self.port)", message = "port is required for socket-select and xdp-cpu hooks")
+@ValidationRule(value = "self.type == 'thread' || has(self.port)",
+        message = "port is required for socket-select, xdp-cpu and xdp-socket hooks")
 @ValidationRule(value = "self.type != 'thread' || !has(self.port)", message = "a thread hook has no port")
-@ValidationRule(value = "self.type == 'xdp-cpu' || !has(self.interface)", message = "interface is only for xdp-cpu hooks")
-@ValidationRule(value = "self.type == 'socket-select' || !has(self.executors)",
-        message = "executors is only for socket-select hooks; xdp-cpu and thread hooks take cpus")
+@ValidationRule(value = "self.type == 'xdp-cpu' || self.type == 'xdp-socket' || !has(self.interface)",
+        message = "interface is only for xdp-cpu and xdp-socket hooks")
+@ValidationRule(value = "self.type == 'socket-select' || self.type == 'xdp-socket' || !has(self.executors)",
+        message = "executors is only for socket-select and xdp-socket hooks; xdp-cpu and thread hooks take cpus")
+@ValidationRule(value = "self.type != 'xdp-socket' || !has(self.cpus)",
+        message = "an xdp-socket hook takes no cpus: its executors are the pod's AF_XDP sockets")
 @ValidationRule(value = "!has(self.interface) || (self.interface != '.' && self.interface != '..')",
         message = "interface must be a network interface name, not . or ..")
 public class PolicyHook {
     /** One more than the highest CPU number a hook may name (the kernel's largest NR_CPUS). */
     public static final int MAX_CPU_ID = 8192;
 
-    @JsonPropertyDescription("socket-select (SO_REUSEPORT socket of the pod's server), xdp-cpu (CPU that processes the packet) or thread (CPU a thread of the pod runs on).")
+    @JsonPropertyDescription("socket-select (SO_REUSEPORT socket of the pod's server), xdp-cpu (CPU that processes the packet), "
+            + "xdp-socket (AF_XDP socket of the pod's application that receives the packet) or thread (CPU a thread of the pod runs on).")
     @Required
     private HookType type;
 
@@ -37,12 +42,14 @@ public class PolicyHook {
     @JsonPropertyDescription("Transport protocol of the port (network hooks); UDP when unset.")
     private TransportProtocol protocol;
 
-    @JsonPropertyDescription("The pod's network interface (xdp-cpu); eth0 when unset.")
+    @JsonPropertyDescription("The pod's network interface (xdp-cpu, xdp-socket); eth0 when unset.")
     @Pattern("^[a-zA-Z0-9_.:-]{1,15}$")
+    @Size(max = 15)
     @com.fasterxml.jackson.annotation.JsonProperty("interface")
     private String iface;
 
-    @JsonPropertyDescription("How many SO_REUSEPORT sockets the pod's server opens (socket-select); the deployment waits for that many.")
+    @JsonPropertyDescription("How many SO_REUSEPORT sockets (socket-select) or AF_XDP sockets (xdp-socket) the pod's server "
+            + "opens; the deployment waits for that many.")
     @Min(1)
     @Max(64)
     private Integer executors;

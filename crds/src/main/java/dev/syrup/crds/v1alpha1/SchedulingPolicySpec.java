@@ -16,6 +16,12 @@ import java.util.List;
         + " && (has(g.port) ? g.port : 0) == (has(h.port) ? h.port : 0)"
         + " && (has(g.protocol) ? g.protocol : 'UDP') == (has(h.protocol) ? h.protocol : 'UDP')))",
         message = "hooks must not repeat the same type, port and protocol")
+@ValidationRule(value = "self.hooks.all(h, !(h.type == 'xdp-cpu' || h.type == 'xdp-socket')"
+        + " || self.hooks.exists_one(g, (g.type == 'xdp-cpu' || g.type == 'xdp-socket')"
+        + " && (has(g.port) ? g.port : 0) == (has(h.port) ? h.port : 0)"
+        + " && (has(g.protocol) ? g.protocol : 'UDP') == (has(h.protocol) ? h.protocol : 'UDP')"
+        + " && (has(g.interface) ? g.interface : 'eth0') == (has(h.interface) ? h.interface : 'eth0')))",
+        message = "xdp-cpu and xdp-socket hooks must not share a port and protocol on one interface")
 public class SchedulingPolicySpec {
     @JsonPropertyDescription("The policy's C source, written against syrup.h (exactly one of source and sourceFrom).")
     @Size(min = 1, max = 262144)
