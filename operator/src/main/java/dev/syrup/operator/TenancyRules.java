@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The administrator's rules as the operator applies them: the SchedulingPolicyRules object "default", or the
- * built-in defaults when there is none (socket-select in every namespace, xdp-cpu and thread in none, no
- * limits). A hook type the object leaves out keeps its default too.
+ * built-in defaults when there is none (socket-select in every namespace, xdp-cpu, xdp-socket and thread in
+ * none, no limits). A hook type the object leaves out keeps its default too.
  */
 public final class TenancyRules {
     private static final String SOURCE = "SchedulingPolicyRules \"" + SchedulingPolicyRules.NAME + "\"";

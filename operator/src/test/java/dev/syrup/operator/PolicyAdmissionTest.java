@@ -24,6 +24,7 @@ class PolicyAdmissionTest {
         TenancyRules none = TenancyRules.of(null);
         assertThat(none.hookAllowed(HookType.SOCKET_SELECT, "a", Map.of())).isTrue();
         assertThat(none.hookAllowed(HookType.XDP_CPU, "a", Map.of())).isFalse();
+        assertThat(none.hookAllowed(HookType.XDP_SOCKET, "a", Map.of())).isFalse();
         assertThat(none.hookAllowed(HookType.THREAD, "a", Map.of())).isFalse();
         assertThat(none.hasLimits("a")).isFalse();
         assertThat(none.hookRefusal(HookType.THREAD, "a")).contains("there is no such object");

@@ -115,6 +115,37 @@ class TenancyRulesIT {
     }
 
     @Test
+    void anXdpSocketPolicyIsOffByDefaultAndNotAdmittedByAnXdpCpuRule() {
+        String ns = fx.cluster().newNamespace("afxdp");
+        String node = ns + "-n";
+        Objects.node(admin, node);
+        Objects.annotatedPod(admin, ns, "p1", node, "xsk");
+        SchedulingPolicy policy = Objects.policy(ns, "xsk", Objects.ROUND_ROBIN);
+        PolicyHook hook = new PolicyHook(HookType.XDP_SOCKET, 4791);
+        hook.setInterface("net1");
+        hook.setExecutors(4);
+        policy.getSpec().setHooks(List.of(hook));
+        Objects.create(admin, policy);
+
+        SchedulingPolicy p = await(ns, "xsk", accepted("False"));
+        assertThat(p.getStatus().condition(PolicyConditions.ACCEPTED).getReason()).isEqualTo(PolicyAdmission.HOOK_NOT_ALLOWED);
+        assertThat(message(p.getStatus())).contains("xdp-socket hook").contains("spec.hooks.xdp-socket");
+        assertThat(nodeObjects(ns)).isEmpty();
+
+        // Both attach XDP to the pod's interface, but each hook type has its own rule.
+        applyRules("spec:\n  hooks:\n    xdp-cpu: {namespaces: [" + ns + "]}\n");
+        await(ns, "xsk", s -> message(s).contains("spec.hooks.xdp-socket, not set"));
+        assertThat(nodeObjects(ns)).isEmpty();
+
+        applyRules("spec:\n  hooks:\n    xdp-socket: {namespaces: [" + ns + "]}\n");
+        p = await(ns, "xsk", s -> "True".equals(cond(s, PolicyConditions.ACCEPTED).getStatus()) && s.getNodes() == 1);
+        assertThat(p.getStatus().condition(PolicyConditions.COMPILED).getStatus()).as("compiled for the xdp-socket hook")
+                .isEqualTo("True");
+        List<PolicyHook> hooks = awaitNodeObjects(ns, 1).get(0).getSpec().getHooks();
+        assertThat(hooks).containsExactly(hook);
+    }
+
+    @Test
     void aNamespaceOverItsPolicyLimitHasItsNewestPolicyRefused() {
         String ns = fx.cluster().newNamespace("count");
         String node = ns + "-n";
