@@ -23,6 +23,7 @@ class ChartTenancyTest {
                 "hooks", Map.of(
                         "socket-select", Map.of("allNamespaces", true),
                         "xdp-cpu", Map.of("allNamespaces", false),
+                        "xdp-socket", Map.of("allNamespaces", false),
                         "thread", Map.of("allNamespaces", false)),
                 "limits", Map.of("policies", 16, "mapBytes", 67108864)));
     }
@@ -34,6 +35,7 @@ class ChartTenancyTest {
                   hooks:
                     socketSelect: {allNamespaces: false, namespaces: [shop]}
                     xdpCpu: {namespaces: [net], namespaceSelector: {matchLabels: {syrup.dev/xdp-cpu: allowed}}}
+                    xdpSocket: {namespaces: [afxdp]}
                     thread:
                       namespaceSelector:
                         matchExpressions: [{key: tier, operator: In, values: [latency]}]
@@ -47,6 +49,7 @@ class ChartTenancyTest {
                         "socket-select", Map.of("allNamespaces", false, "namespaces", List.of("shop")),
                         "xdp-cpu", Map.of("allNamespaces", false, "namespaces", List.of("net"),
                                 "namespaceSelector", Map.of("matchLabels", Map.of("syrup.dev/xdp-cpu", "allowed"))),
+                        "xdp-socket", Map.of("allNamespaces", false, "namespaces", List.of("afxdp")),
                         "thread", Map.of("allNamespaces", false, "namespaceSelector", Map.of("matchExpressions",
                                 List.of(Map.of("key", "tier", "operator", "In", "values", List.of("latency")))))),
                 "limits", Map.of("mapBytes", 0, "overrides", List.of(

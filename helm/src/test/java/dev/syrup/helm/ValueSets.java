@@ -59,6 +59,7 @@ final class ValueSets {
               hooks:
                 socketSelect: {allNamespaces: false, namespaces: [shop, search]}
                 xdpCpu: {namespaceSelector: {matchLabels: {syrup.dev/xdp-cpu: allowed}}}
+                xdpSocket: {namespaces: [afxdp]}
                 thread:
                   namespaces: [latency]
                   namespaceSelector: {matchExpressions: [{key: tier, operator: In, values: [latency]}]}
