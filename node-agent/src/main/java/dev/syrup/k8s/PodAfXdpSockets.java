@@ -1,6 +1,7 @@
 package dev.syrup.k8s;
 
 import dev.syrup.bpf.Fd;
+import dev.syrup.error.DomainException;
 import dev.syrup.hook.AfXdpSockets;
 import dev.syrup.hook.TargetUnavailableException;
 import java.io.IOException;
@@ -22,7 +23,8 @@ final class PodAfXdpSockets {
 
     /**
      * @throws TargetUnavailableException while no process of the pod holds an AF_XDP socket (the
-     *                                    application is still starting): the pod is Pending
+     *                                    application is still starting), or the one that does holds more
+     *                                    than a deployment takes: the pod is Pending
      */
     static Holder find(PodResolver.ResolvedPod pod) {
         for (int pid : pod.pids().stream().sorted().toList()) {
@@ -31,6 +33,9 @@ final class PodAfXdpSockets {
                 sockets = AfXdpSockets.take(pod.netns(), pid);
             } catch (TargetUnavailableException e) {
                 continue; // no AF_XDP socket, another namespace, or gone
+            } catch (DomainException e) {
+                // More sockets than a deployment takes: the pod waits (with that message) until it holds fewer.
+                throw new TargetUnavailableException(e.getMessage(), e);
             }
             try {
                 List<Long> inodes = new ArrayList<>();

@@ -88,13 +88,19 @@ class AgentXdpSocketHookTest {
 
     @Test
     @Order(1)
-    void roundRobinGivesEachAfXdpSocketOfThePodExactlyItsShare() {
+    void thePodWaitsForItsSocketsThenRoundRobinGivesEachExactlyItsShare() {
         PolicyHook hook = new PolicyHook(HookType.XDP_SOCKET, PORT);
         hook.setInterface(veth.ifB());
-        hook.setExecutors(4);
+        hook.setExecutors(8);
         obj = objects.create(pod.namespace(), "xsk-rr", NODE, AgentTest.example("round_robin.c"), List.of(hook), null,
                 List.of(pod));
+        SchedulingPolicyNode waiting = objects.awaitStatus(obj, s -> pod(s, "afxdp") != null
+                && pod(s, "afxdp").getState() == PodState.Pending, agent);
+        assertThat(pod(waiting.getStatus(), "afxdp").getMessage())
+                .isEqualTo("waiting for 8 AF_XDP sockets in process " + app.pid() + " (4 open)");
+        assertThat(xdpProgramOnPodInterface()).isFalse();
 
+        obj = objects.editSpec(obj, s -> s.getHooks().get(0).setExecutors(4));
         SchedulingPolicyNode a = objects.awaitStatus(obj, s -> attached(s, 1), agent);
         assertThat(pod(a.getStatus(), "afxdp").getState()).isEqualTo(PodState.Attached);
         deployment = pod(a.getStatus(), "afxdp").getDeployment();
