@@ -139,9 +139,24 @@ class AgentXdpSocketHookTest {
         assertThat(Arrays.stream(app.counts()).sum()).isEqualTo(atSockets);
     }
 
-    /** Starts xsk_workers with 4 sockets on the pod's interface, as a second container of the pod. */
+    /**
+     * Starts xsk_workers with 4 sockets on the pod's interface, as a second container of the pod. The
+     * kernel frees a closed application's UMEM a little later (and while the agent holds a copy of the
+     * sockets to look at them): until then binding queue 0 again fails with EBUSY, and the new
+     * application tries again, as a real one restarting would.
+     */
     private void startApp() {
-        app = XskWorkers.start(pod.netns(), veth.ifB(), 4);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                app = XskWorkers.start(pod.netns(), veth.ifB(), 4);
+                break;
+            } catch (IllegalStateException e) {
+                if (attempt == 50 || !String.valueOf(e.getMessage()).contains("Device or resource busy")) {
+                    throw e;
+                }
+                SyrupdProcess.sleep(100);
+            }
+        }
         try {
             Files.createDirectories(xskContainer);
             Files.writeString(xskContainer.resolve("cgroup.procs"), Long.toString(app.pid()));
