@@ -119,6 +119,7 @@ class HelmUserPathTest {
         assertThat(UdpProbe.counts(ip, 9001, 100)).containsExactly(0, 0, 0, 100);
         String fromMap = deploymentOf("choose-from-map", target);
         int restarts = restartCount(target);
+        Instant killedAt = Instant.now();
         killContainer(target);
         await("the server container restarted and ready", () -> restartCount(target) > restarts && ready(target));
         await("round robin exact over the restarted container's sockets",
@@ -126,6 +127,15 @@ class HelmUserPathTest {
         assertThat(UdpProbe.counts(ip, 9001, 100)).as("the policy's map survived: choice[0] is still 3").containsExactly(0, 0, 0, 100);
         assertThat(deploymentOf("round-robin", target)).as("the same deployment, followed").isEqualTo(deployment);
         assertThat(deploymentOf("choose-from-map", target)).isEqualTo(fromMap);
+        await("the node object's status: port 9000 Attached with 4 live executors since the restart", () -> {
+            String[] t = targetStatus("round-robin", target, 9000).split(" ");
+            return t.length == 3 && t[0].equals("Attached") && t[1].equals("4") && Instant.parse(t[2]).isAfter(killedAt);
+        });
+        String newAgentIp = cluster.kubectl("-n", SYSTEM, "get", "pods", "-l", "app.kubernetes.io/component=agent",
+                "-o", "jsonpath={.items[0].status.podIP}").strip();
+        assertThat(http("http://" + newAgentIp + ":9464/metrics"))
+                .containsPattern("syrup_target_live_executors\\{[^}]*pod=\"" + target + "\"[^}]*policy=\"round-robin\"[^}]*} 4")
+                .containsPattern("syrup_target_state\\{[^}]*pod=\"" + target + "\"[^}]*policy=\"round-robin\"[^}]*state=\"attached\"[^}]*} 1");
         assertThat(cluster.kubectl("-n", SYSTEM, "logs", "-l", "app.kubernetes.io/component=agent", "--tail=-1"))
                 .contains("deployment " + deployment + ": ").doesNotContain("bind watcher not attached");
         await("both policies Ready with the 2 server pods attached", () -> attached("round-robin") == 2 && attached("choose-from-map") == 2);
@@ -329,6 +339,13 @@ class HelmUserPathTest {
         return cluster.kubectl("-n", NS, "get", "schedulingpolicynodes", "-o",
                 "jsonpath={range .items[?(@.spec.policy==\"" + policy + "\")]}{range .status.pods[?(@.name==\"" + pod
                         + "\")]}{.state} {.message}{end}{end}").strip();
+    }
+
+    /** "STATE LIVE CHANGED-AT" of the pod's target on port in the policy's node objects, or "". */
+    private static String targetStatus(String policy, String pod, int port) {
+        return cluster.kubectl("-n", NS, "get", "schedulingpolicynodes", "-o",
+                "jsonpath={range .items[?(@.spec.policy==\"" + policy + "\")]}{range .status.pods[?(@.name==\"" + pod
+                        + "\")]}{range .targets[?(@.port==" + port + ")]}{.state} {.liveExecutors} {.changedAt}{end}{end}{end}").strip();
     }
 
     private static String deploymentOf(String policy, String pod) {
