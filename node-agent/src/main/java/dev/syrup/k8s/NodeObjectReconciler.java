@@ -193,7 +193,7 @@ final class NodeObjectReconciler {
                     }
                     return attachment(ref, PodState.Attached, null, existing);
                 }
-                remove(existing, "pod " + ref.getName() + " was re-created (new network namespace) or its hooks changed");
+                remove(existing, "pod " + ref.getName() + " was re-created (new network namespace), reopened its AF_XDP sockets, or its hooks changed");
             }
             targets.requireSockets(spec.getHooks());
             String id = deploy(obj, source, ref, uid, resolved, targets, hooksSig);
