@@ -10,6 +10,7 @@ import dev.syrup.crds.v1alpha1.SchedulingPolicyNodeStatus;
 import dev.syrup.testing.SyrupdProcess;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,15 +56,25 @@ public final class NodeObjects {
 
     /** Changes the spec as the operator would after the policy changed (its generation goes up by one). */
     public SchedulingPolicyNode editSpec(SchedulingPolicyNode obj, Consumer<SchedulingPolicyNodeSpec> change) {
-        return admin.resources(SchedulingPolicyNode.class).inNamespace(obj.getMetadata().getNamespace())
-                .withName(obj.getMetadata().getName()).edit(o -> {
-                    change.accept(o.getSpec());
-                    if (o.getSpec().getSource() != null) {
-                        o.getSpec().setSourceHash(sha256(o.getSpec().getSource()));
-                    }
-                    o.getSpec().setPolicyGeneration(o.getSpec().getPolicyGeneration() + 1);
-                    return o;
-                });
+        // The agent writes the status whenever a target changes: an edit of the version just read may
+        // conflict with such a write (409), and is then made again on the newer version.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.resources(SchedulingPolicyNode.class).inNamespace(obj.getMetadata().getNamespace())
+                        .withName(obj.getMetadata().getName()).edit(o -> {
+                            change.accept(o.getSpec());
+                            if (o.getSpec().getSource() != null) {
+                                o.getSpec().setSourceHash(sha256(o.getSpec().getSource()));
+                            }
+                            o.getSpec().setPolicyGeneration(o.getSpec().getPolicyGeneration() + 1);
+                            return o;
+                        });
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public SchedulingPolicyNode get(SchedulingPolicyNode obj) {
