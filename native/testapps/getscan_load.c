@@ -6,8 +6,10 @@
  * SCAN with probability --scan-fraction, each request from one of --sockets
  * client sockets chosen at random, a sender that sleeps until --spin-us before
  * each send time and spins the rest, one receiver on epoll, latency from the
- * intended send time to the reply, warm-up not recorded, --grace-ms for late
- * replies.
+ * intended send time to the reply's arrival at the client socket (the kernel's
+ * receive timestamp, SO_TIMESTAMPNS, so that the receiver thread's own wake-up
+ * is not counted; the time the receiver read it where the kernel gives none),
+ * warm-up not recorded, --grace-ms for late replies.
  *
  * A request is 16 bytes: byte 0 'G' or 'S', bytes 1..8 its id (u64, little
  * endian: the index in the schedule), zeros. A reply echoes those 9 bytes; byte
@@ -86,6 +88,32 @@ static int64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC now: turns the kernel's receive timestamps into monotonic time. */
+static int64_t realtime_offset_ns(void)
+{
+	struct timespec a, rt, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (rt.tv_sec * 1000000000LL + rt.tv_nsec) -
+	       ((a.tv_sec + b.tv_sec) * 500000000LL + (a.tv_nsec + b.tv_nsec) / 2);
+}
+
+/* The reply's arrival at the socket from msg's SCM_TIMESTAMPNS, in monotonic time; fallback if there is none. */
+static int64_t arrival_ns(struct msghdr *msg, int64_t offset, int64_t fallback)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return ts.tv_sec * 1000000000LL + ts.tv_nsec - offset;
+		}
+	}
+	return fallback;
 }
 
 static int64_t thread_cpu_ns(void)
@@ -240,8 +268,11 @@ static void *receiver(void *arg)
 	struct run *r = arg;
 	struct epoll_event events[256];
 	uint8_t buf[2048];
+	char control[CMSG_SPACE(sizeof(struct timespec))];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	int ep = epoll_create1(0);
 	int64_t give_up = 0;
+	int64_t offset = realtime_offset_ns();
 
 	if (ep < 0) {
 		perror("epoll_create1");
@@ -267,8 +298,18 @@ static void *receiver(void *arg)
 			int fd = r->fds[events[e].data.u32];
 			ssize_t len;
 
-			while ((len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0)
-				take_reply(r, buf, len, now_ns());
+			for (;;) {
+				struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+						      .msg_control = control, .msg_controllen = sizeof(control) };
+
+				if ((len = recvmsg(fd, &msg, MSG_DONTWAIT)) < 0)
+					break;
+				int64_t read_at = now_ns();
+				int64_t at = arrival_ns(&msg, offset, read_at);
+
+				/* A timestamp from a clock stepped meanwhile would be off by the step: not used then. */
+				take_reply(r, buf, len, at <= read_at && at > read_at - 1000000000LL ? at : read_at);
+			}
 		}
 	}
 	close(ep);
@@ -382,8 +423,11 @@ int main(int argc, char **argv)
 	for (int i = 0; i < r.o.sockets; i++) {
 		int rcvbuf = 1 << 20;
 
+		int on = 1;
+
 		r.fds[i] = socket(AF_INET, SOCK_DGRAM, 0);
 		if (r.fds[i] < 0 || setsockopt(r.fds[i], SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0 ||
+		    setsockopt(r.fds[i], SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0 ||
 		    connect(r.fds[i], (struct sockaddr *)&r.o.target, sizeof(r.o.target)) < 0) {
 			perror("socket");
 			return 1;
