@@ -25,13 +25,15 @@ public final class BindWatcher implements AutoCloseable {
     private final BpfObject object;
     private final List<Fd> links;
     private final BpfMap watched;
+    private final BpfMap socks;
     private final BindEvents events;
     private final Set<Integer> keys = new HashSet<>();
 
-    private BindWatcher(BpfObject object, List<Fd> links, BpfMap watched, BindEvents events) {
+    private BindWatcher(BpfObject object, List<Fd> links, BpfMap watched, BpfMap socks, BindEvents events) {
         this.object = object;
         this.links = links;
         this.watched = watched;
+        this.socks = socks;
         this.events = events;
     }
 
@@ -50,7 +52,7 @@ public final class BindWatcher implements AutoCloseable {
             }
             BpfMap watched = obj.map("syrup_bind_watched");
             try (BpfMap ring = obj.map("syrup_bind_events")) {
-                return new BindWatcher(obj, links, watched, BindEvents.open(ring.fd(), BATCH));
+                return new BindWatcher(obj, links, watched, obj.map("syrup_bind_socks"), BindEvents.open(ring.fd(), BATCH));
             }
         } catch (RuntimeException e) {
             links.forEach(Fd::close);
@@ -84,6 +86,17 @@ public final class BindWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * remember marks sockets as bound to key, as the bind program does for the sockets it sees bound:
+     * a socket bound before its port was watched (the application started before the deployment) is
+     * then reported when it is closed too.
+     */
+    public void remember(List<Fd> sockets, int key) {
+        for (Fd s : sockets) {
+            socks.update(BpfMap.u32(s.get()), BpfMap.u32(key));
+        }
+    }
+
     /** poll waits up to timeoutMs for binds and closes; one thread polls. */
     public List<BindEvents.Event> poll(int timeoutMs) { return events.poll(timeoutMs); }
 
@@ -92,6 +105,7 @@ public final class BindWatcher implements AutoCloseable {
         events.close();
         links.forEach(Fd::close);
         watched.close();
+        socks.close();
         object.close();
     }
 }

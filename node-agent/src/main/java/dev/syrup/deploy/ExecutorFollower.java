@@ -37,8 +37,14 @@ import java.util.function.Function;
  * Binds are reported by the {@link BindWatcher}; a periodic rescan catches whatever it missed.
  */
 public final class ExecutorFollower implements AutoCloseable {
-    /** The backstop: every target is checked this often even without an event. */
+    /** Without a bind watcher, every target is checked this often: the rescan is all there is. */
     static final Duration RESCAN = Duration.ofSeconds(2);
+    /**
+     * With a bind watcher the rescan is only a backstop (for events lost to a full ring buffer), and a
+     * rare one: each rescan walks every process's descriptors, and done every 2 s that CPU time, taken
+     * from the application on a small node, lengthened the tail latency of the very policies it serves.
+     */
+    static final Duration BACKSTOP_RESCAN = Duration.ofSeconds(30);
     /** After an event, more binds of the same application usually follow at once: collect them first. */
     private static final int SETTLE_MS = 10;
     /** A TCP socket is bound before it listens: look again a little after a bind. */
@@ -47,6 +53,7 @@ public final class ExecutorFollower implements AutoCloseable {
     private final Deployer deployer;
     private final Consumer<String> log;
     private final BindWatcher watcher;
+    private final Duration rescan;
     private final Map<String, Followed> followed = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
@@ -85,6 +92,7 @@ public final class ExecutorFollower implements AutoCloseable {
     private ExecutorFollower(Deployer deployer, BindWatcher watcher, Consumer<String> log) {
         this.deployer = deployer;
         this.watcher = watcher;
+        this.rescan = watcher == null ? RESCAN : BACKSTOP_RESCAN;
         this.log = log;
         this.thread = new Thread(this::run, "syrup-follow");
         this.thread.setDaemon(true);
@@ -142,9 +150,11 @@ public final class ExecutorFollower implements AutoCloseable {
             int live = LiveExecutors.read(deployer.layout().target(d.id(), s)).orElse(mine.size());
             // What the map holds is not known here (an adopted deployment's application may have changed
             // meanwhile): the first check compares it with the sockets, and writes only what differs.
-            followed.put(key(d.id(), s), new Followed(d.id(), s, scope, null, TargetState.of(live, Instant.now())));
+            Followed f = new Followed(d.id(), s, scope, null, TargetState.of(live, Instant.now()));
+            followed.put(key(d.id(), s), f);
             if (watcher != null) {
                 watcher.watchAlso(BindWatcher.key(s.protocol(), s.port()));
+                check(f, 0); // takes the sockets held now, so that their closing is reported
             }
         }
     }
@@ -198,7 +208,7 @@ public final class ExecutorFollower implements AutoCloseable {
                 }
                 if (System.nanoTime() >= nextRescan) {
                     checkAll();
-                    nextRescan = System.nanoTime() + RESCAN.toNanos();
+                    nextRescan = System.nanoTime() + rescan.toNanos();
                 }
             } catch (RuntimeException e) {
                 log.accept("following executors failed: " + e);
@@ -272,6 +282,9 @@ public final class ExecutorFollower implements AutoCloseable {
             return false; // a socket closed while it was taken: the next event or rescan looks again
         }
         try {
+            if (watcher != null) {
+                watcher.remember(sockets, BindWatcher.key(f.target.protocol(), f.target.port()));
+            }
             boolean written = deployer.whileDeployed(f.id, d -> write(f, sockets)).orElse(false);
             if (written) {
                 if (bindNs != 0) {

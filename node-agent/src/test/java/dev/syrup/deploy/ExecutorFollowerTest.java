@@ -130,7 +130,7 @@ class ExecutorFollowerTest {
         server(2);
         awaitState(d, State.ATTACHED, 2);
 
-        sleep(ExecutorFollower.RESCAN.toMillis() + 500); // a rescan that finds nothing new tells nothing
+        follower.checkAll(); // a rescan that finds nothing new tells nothing
         assertThat(told).extracting(TargetState::state).contains(State.WAITING);
         assertThat(told.get(told.size() - 1)).extracting(TargetState::state, TargetState::live)
                 .containsExactly(State.ATTACHED, 2);

@@ -107,7 +107,7 @@ class AgentTargetStatusTest {
     @Order(2)
     void theStatusIsNotWrittenAgainWhileNothingChanges() {
         String version = objects.get(node).getMetadata().getResourceVersion();
-        SyrupdProcess.sleep(3500); // three resync passes and a rescan of the follower
+        SyrupdProcess.sleep(3500); // three resync passes
         assertThat(objects.get(node).getMetadata().getResourceVersion()).isEqualTo(version);
     }
 
