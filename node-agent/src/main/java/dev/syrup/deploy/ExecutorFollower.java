@@ -47,8 +47,12 @@ public final class ExecutorFollower implements AutoCloseable {
     static final Duration BACKSTOP_RESCAN = Duration.ofSeconds(30);
     /** After an event, more binds of the same application usually follow at once: collect them first. */
     private static final int SETTLE_MS = 10;
-    /** A TCP socket is bound before it listens: look again a little after a bind. */
-    private static final int RECHECK_MS = 200;
+    /**
+     * When to look again after an event, in ms after the previous look: a TCP socket is bound before
+     * it listens, and an application may bind its sockets over a moment (a master process that starts
+     * its workers); with the rescan only a rare backstop, these looks catch what the first one missed.
+     */
+    private static final int[] RECHECKS_MS = {200, 800, 1000};
 
     private final Deployer deployer;
     private final Consumer<String> log;
@@ -183,6 +187,7 @@ public final class ExecutorFollower implements AutoCloseable {
     private void run() {
         long nextRescan = System.nanoTime();
         long recheckAt = Long.MAX_VALUE;
+        int rechecks = 0; // looks done since the last event
         // (protocol << 16 | port) -> when the first bind not yet followed was reported
         Map<Integer, Long> pending = new HashMap<>();
         while (!stopping) {
@@ -200,11 +205,16 @@ public final class ExecutorFollower implements AutoCloseable {
                         events = poll(SETTLE_MS);
                     } while (!events.isEmpty() && !stopping);
                     checkKeys(pending);
-                    recheckAt = System.nanoTime() + RECHECK_MS * 1_000_000L;
+                    rechecks = 0;
+                    recheckAt = System.nanoTime() + RECHECKS_MS[0] * 1_000_000L;
                 } else if (System.nanoTime() >= recheckAt) {
                     checkKeys(pending);
-                    pending.clear();
-                    recheckAt = Long.MAX_VALUE;
+                    if (++rechecks < RECHECKS_MS.length) {
+                        recheckAt = System.nanoTime() + RECHECKS_MS[rechecks] * 1_000_000L;
+                    } else {
+                        pending.clear();
+                        recheckAt = Long.MAX_VALUE;
+                    }
                 }
                 if (System.nanoTime() >= nextRescan) {
                     checkAll();
