@@ -1,5 +1,6 @@
 package dev.syrup.k8s;
 
+import static dev.syrup.testing.k8s.AgentProcess.sample;
 import static dev.syrup.testing.k8s.NodeObjects.pod;
 import static dev.syrup.testing.k8s.NodeObjects.socketSelect;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,12 +22,6 @@ import dev.syrup.testing.k8s.AgentRbac;
 import dev.syrup.testing.k8s.FakeKubelet;
 import dev.syrup.testing.k8s.NodeObjects;
 import dev.syrup.testing.k8s.RealizedPod;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,34 +152,11 @@ class AgentTargetStatusTest {
 
     /** The target's gauges: "live" executors and, per state, 1 or 0. */
     private Map<String, Double> targetMetrics() {
-        String text = scrape();
+        String text = agent.scrapeMetrics();
         String labels = "namespace=\"" + pod.namespace() + "\"";
-        return Map.of("live", value(text, "syrup_target_live_executors", labels, "port=\"" + PORT + "\""),
-                "attached", value(text, "syrup_target_state", labels, "state=\"attached\""),
-                "waiting", value(text, "syrup_target_state", labels, "state=\"waiting\""),
-                "failed", value(text, "syrup_target_state", labels, "state=\"failed\""));
-    }
-
-    /** The value of the one sample of name whose labels contain both label strings. */
-    private static double value(String text, String name, String label, String other) {
-        List<String> lines = text.lines().filter(l -> l.startsWith(name + "{") && l.contains(label) && l.contains(other))
-                .toList();
-        assertThat(lines).as(name + " " + other + " in\n" + text).hasSize(1);
-        String line = lines.get(0);
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-    }
-
-    private String scrape() {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + agent.metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            return r.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Map.of("live", sample(text, "syrup_target_live_executors", labels, "port=\"" + PORT + "\""),
+                "attached", sample(text, "syrup_target_state", labels, "state=\"attached\""),
+                "waiting", sample(text, "syrup_target_state", labels, "state=\"waiting\""),
+                "failed", sample(text, "syrup_target_state", labels, "state=\"failed\""));
     }
 }

@@ -1,5 +1,6 @@
 package dev.syrup.k8s;
 
+import static dev.syrup.testing.k8s.AgentProcess.sample;
 import static dev.syrup.testing.k8s.NodeObjects.attached;
 import static dev.syrup.testing.k8s.NodeObjects.pod;
 import static dev.syrup.testing.k8s.NodeObjects.socketSelect;
@@ -18,10 +19,6 @@ import dev.syrup.testing.k8s.NodeObjects;
 import dev.syrup.testing.k8s.RealizedPod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,14 +101,14 @@ class AgentTest {
     @Test
     @Order(2)
     void metricsCountDecisionsPerExecutorAndPodsAttached() {
-        String text = scrape();
+        String text = agent.scrapeMetrics();
         for (int i = 0; i < 4; i++) {
-            assertThat(metric(text, "syrup_policy_decisions_total", podA.namespace(), "executor=\"" + i + "\""))
+            assertThat(sample(text, "syrup_policy_decisions_total", "namespace=\"" + podA.namespace() + "\"", "executor=\"" + i + "\""))
                     .isEqualTo(100.0);
         }
-        assertThat(metric(text, "syrup_policy_decisions_total", podB.namespace(), "executor=\"0\"")).isEqualTo(400.0);
-        assertThat(metric(text, "syrup_policy_fallbacks_total", podA.namespace(), "")).isEqualTo(0.0);
-        assertThat(metric(text, "syrup_pods_attached", podA.namespace(), "policy=\"rr\"")).isEqualTo(1.0);
+        assertThat(sample(text, "syrup_policy_decisions_total", "namespace=\"" + podB.namespace() + "\"", "executor=\"0\"")).isEqualTo(400.0);
+        assertThat(sample(text, "syrup_policy_fallbacks_total", "namespace=\"" + podA.namespace() + "\"", "")).isEqualTo(0.0);
+        assertThat(sample(text, "syrup_pods_attached", "namespace=\"" + podA.namespace() + "\"", "policy=\"rr\"")).isEqualTo(1.0);
     }
 
     @Test
@@ -229,28 +226,7 @@ class AgentTest {
         return pod.workers().awaitTotal(n, Duration.ofSeconds(10));
     }
 
-    private String scrape() {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + agent.metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            return r.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
-    /** The value of the one sample of name in namespace whose labels contain label. */
-    private static double metric(String text, String name, String namespace, String label) {
-        List<String> lines = text.lines().filter(l -> l.startsWith(name + "{") && l.contains("namespace=\"" + namespace + "\"")
-                && l.contains(label)).toList();
-        assertThat(lines).as(name + " " + label + " in\n" + text).hasSize(1);
-        String line = lines.get(0);
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-    }
 
     static String example(String name) {
         return read(Path.of(System.getProperty("syrup.examples"), "policies", name));
