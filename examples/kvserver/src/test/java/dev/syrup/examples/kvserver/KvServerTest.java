@@ -123,6 +123,32 @@ class KvServerTest {
     }
 
     @Test
+    void underScanAvoidScansNeverTakeTheLastWorkerWithoutOne() throws Exception {
+        try (KvServerProcess server = KvServerProcess.start(ns, syrupd, "--workers", "4", "--scan-us", "1000000",
+                "--policy", policy("scan_avoid.c").toString())) {
+            String id = server.deploymentId();
+            Process probe = ProbeRun.command(ns, PORT, PROBE_TIMEOUT, "S", "S", "S", "S", "pause:20", "G*40")
+                    .redirectErrorStream(true).start();
+
+            // Three SCANs take a worker each; the fourth queues behind one of them rather than take the last
+            // worker without a SCAN.
+            Map<Integer, int[]> during = awaitCounters(id, c -> c.values().stream().mapToInt(s -> s[1]).sum() == 4);
+            assertThat(during.values().stream().map(s -> s[1]).sorted()).containsExactly(0, 1, 1, 2);
+
+            String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(probe.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(out).isTrue();
+            List<ProbeRun.Seen> replies = ProbeRun.parse(out);
+            assertThat(replies).hasSize(44);
+            Set<Integer> scanWorkers = workersOf(replies, 'S');
+            assertThat(scanWorkers).hasSize(3);
+            // Every GET went to the worker the SCANs left alone, none waited behind a SCAN.
+            int clear = during.entrySet().stream().filter(e -> e.getValue()[1] == 0).findFirst().orElseThrow().getKey();
+            assertThat(workersOf(replies, 'G')).containsExactly(clear).doesNotContainAnyElementsOf(scanWorkers);
+            assertThat(counters(id).values()).allSatisfy(s -> assertThat(s).containsExactly(0, 0));
+        }
+    }
+
+    @Test
     void underLinuxDefaultOneClientsGetsWaitBehindItsScan() throws Exception {
         try (KvServerProcess server = KvServerProcess.start(ns, syrupd, "--workers", "4", "--scan-us", "300000")) {
             assertThat(server.deploymentId()).isNull();
