@@ -177,6 +177,16 @@ bench-getscan:
 	@$(MAKE) --no-print-directory demo POINT_SECONDS=$(or $(POINT_SECONDS),8) REPS=$(or $(REPS),5) \
 	  LOADS=$(or $(LOADS),0.1,0.25,0.4,0.55,0.7,0.85) DEMO_OUT=$(CURDIR)/build/bench-getscan
 
+# The same experiment as a queueing model (no machine: no CPU, wake-up or network cost): the GET p99 that
+# waiting behind other requests alone gives each policy, i.e. the best any implementation of it can do here.
+# Knobs (rps, not fractions): MODEL_RPS=4800,7200,9600,12000,13600 REPS=5 SECONDS=20.
+.PHONY: bench-getscan-model
+bench-getscan-model:
+	@$(MVN) -q -DskipTests package -pl bench -am
+	@java -cp $(CURDIR)/bench/target/syrup-bench.jar $(if $(MODEL_RPS),-Dsyrup.model.rps=$(MODEL_RPS)) \
+	  $(if $(REPS),-Dsyrup.model.reps=$(REPS)) $(if $(SECONDS),-Dsyrup.model.seconds=$(SECONDS)) \
+	  dev.syrup.bench.model.GetScanModel
+
 # The thread hook's affinity backend under CPU contention: GET p99 with and without a thread policy,
 # with the server registering its worker threads only, and the backend's event-to-decision latency.
 # Knobs: RATE=3000 SECONDS=8 ROUNDS=5.
