@@ -173,9 +173,11 @@ bench-agent-idle: native bpffs
 
 # The demo's sweep with longer points and more repetitions, for docs/benchmarks.md (about 17 min).
 .PHONY: bench-getscan
+# (The loads are a variable: a literal list inside $(or ...) would be split at its commas.)
+BENCH_GETSCAN_LOADS := 0.1,0.25,0.4,0.55,0.7,0.85
 bench-getscan:
 	@$(MAKE) --no-print-directory demo POINT_SECONDS=$(or $(POINT_SECONDS),8) REPS=$(or $(REPS),5) \
-	  LOADS=$(or $(LOADS),0.1,0.25,0.4,0.55,0.7,0.85) DEMO_OUT=$(CURDIR)/build/bench-getscan
+	  LOADS=$(or $(LOADS),$(BENCH_GETSCAN_LOADS)) DEMO_OUT=$(CURDIR)/build/bench-getscan
 
 # The same experiment as a queueing model (no machine: no CPU, wake-up or network cost): the GET p99 that
 # waiting behind other requests alone gives each policy, i.e. the best any implementation of it can do here.

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Predicate;
+import java.util.stream.DoubleStream;
 
 /**
  * The demo's experiment without a machine: Poisson arrivals, four workers serving their queues in order,
@@ -24,6 +25,8 @@ public final class GetScanModel {
         ROUND_ROBIN,
         /** least_loaded.c: the shortest queue, whatever the request. */
         LEAST_LOADED,
+        /** scan_avoid.c until 2026-12-03: GETs avoid workers with a SCAN; a SCAN joins the shortest queue. */
+        SCAN_AVOID_EARLIER,
         /** scan_avoid.c: GETs avoid workers with a SCAN; a SCAN never takes the last worker without one. */
         SCAN_AVOID
     }
@@ -71,6 +74,8 @@ public final class GetScanModel {
                 case LINUX_DEFAULT -> portWorker[port];
                 case ROUND_ROBIN -> (int) (sent % workers.length);
                 case LEAST_LOADED -> shortest(workers, w -> true);
+                case SCAN_AVOID_EARLIER -> scan || Arrays.stream(workers).allMatch(w -> w.scans > 0)
+                        ? shortest(workers, w -> true) : shortest(workers, w -> w.scans == 0);
                 case SCAN_AVOID -> scanAvoid(workers, scan);
             };
             sent++;
@@ -88,6 +93,9 @@ public final class GetScanModel {
 
     private static int scanAvoid(Worker[] workers, boolean scan) {
         long clear = Arrays.stream(workers).filter(w -> w.scans == 0).count();
+        if (clear == workers.length) {
+            return shortest(workers, w -> true);
+        }
         if (clear == 0 || (scan && clear == 1)) {
             return shortest(workers, w -> w.scans > 0);
         }
@@ -126,31 +134,45 @@ public final class GetScanModel {
         System.out.printf(Locale.ROOT, "GET/SCAN queueing model: %d workers, GET %.0f us, SCAN %.0f us, %.1f%% SCAN, "
                         + "no CPU or wake-up cost; median of %d runs of %.0f s%n%n", load.workers(), load.getMicros(),
                 load.scanMicros(), load.scanFraction() * 100, reps, seconds);
+        double[][] getP99 = new double[Policy.values().length][loads.length];
+        double[][] scanP99 = new double[Policy.values().length][loads.length];
+        for (Policy policy : Policy.values()) {
+            for (int i = 0; i < loads.length; i++) {
+                Result[] runs = new Result[reps];
+                for (int r = 0; r < reps; r++) {
+                    runs[r] = run(policy, load, loads[i], seconds, 1000L * r + i);
+                }
+                getP99[policy.ordinal()][i] = median(Arrays.stream(runs).mapToDouble(Result::getP99));
+                scanP99[policy.ordinal()][i] = median(Arrays.stream(runs).mapToDouble(Result::scanP99));
+            }
+        }
+        System.out.println("GET p99 in us (the ratio: Linux's default / policy):");
+        printTable(loads, getP99, true);
+        System.out.println();
+        System.out.println("SCAN p99 in us:");
+        printTable(loads, scanP99, false);
+    }
+
+    private static void printTable(double[] loads, double[][] values, boolean ratios) {
         System.out.print("| policy |");
         for (double rps : loads) {
             System.out.printf(Locale.ROOT, " %.0f rps |", rps);
         }
-        System.out.print("\n|---|");
-        System.out.print("---|".repeat(loads.length));
-        System.out.println();
-        double[] linux = new double[loads.length];
+        System.out.println("\n|---|" + "---|".repeat(loads.length));
         for (Policy policy : Policy.values()) {
             System.out.print("| " + policy.name().toLowerCase(Locale.ROOT) + " |");
             for (int i = 0; i < loads.length; i++) {
-                double[] p99s = new double[reps];
-                for (int r = 0; r < reps; r++) {
-                    p99s[r] = run(policy, load, loads[i], seconds, 1000L * r + i).getP99();
-                }
-                Arrays.sort(p99s);
-                double median = p99s[reps / 2];
-                if (policy == Policy.LINUX_DEFAULT) {
-                    linux[i] = median;
-                    System.out.printf(Locale.ROOT, " GET p99 %.0f us |", median);
-                } else {
-                    System.out.printf(Locale.ROOT, " %.0f us, %.1fx |", median, linux[i] / median);
-                }
+                double v = values[policy.ordinal()][i];
+                double linux = values[Policy.LINUX_DEFAULT.ordinal()][i];
+                System.out.printf(Locale.ROOT, ratios && policy != Policy.LINUX_DEFAULT ? " %.0f, %.1fx |" : " %.0f |",
+                        v, linux / v);
             }
             System.out.println();
         }
+    }
+
+    private static double median(DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
+        return sorted[sorted.length / 2];
     }
 }
