@@ -165,11 +165,12 @@ bench-agent: native bpffs k8s-binaries
 	@$(MVN) -q -pl node-agent -am verify -Dtest=AttachLatencyBench -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dsyrup.bench.attachRuns=$(or $(RUNS),20) | grep -a 'ATTACH '
 
-# What an idle syrupd costs: RSS and CPU over SECONDS (default 60) seconds, with its own socket, state and pins.
+# What an idle syrupd costs: RSS and CPU over SECONDS (default 60) seconds, with its own socket, state and pins;
+# DEPLOYED=1: with one socket-select deployment on a local UDP server (the follower at rest counted too).
 .PHONY: bench-agent-idle
 bench-agent-idle: native bpffs
 	@$(MVN) -q -DskipTests package -pl node-agent -am
-	@bench/agent-idle.sh $(or $(SECONDS),60)
+	@DEPLOYED=$(DEPLOYED) bench/agent-idle.sh $(or $(SECONDS),60)
 
 # The demo's sweep with longer points and more repetitions, for docs/benchmarks.md (about 17 min).
 .PHONY: bench-getscan
