@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -52,6 +53,12 @@ public class NodeObjectWriter {
     private final ExecutorService pool;
     /** namespace/name -> resourceVersion of the operator's last apply of that object. */
     private final Map<String, String> ownVersions = new ConcurrentHashMap<>();
+    /**
+     * uid -> when the operator deleted that object. A pass that runs before the informer has seen the
+     * deletion still finds the object, not yet marked deleting, and would send its delete again.
+     */
+    private final Map<String, Long> deletedUids = new ConcurrentHashMap<>();
+    private static final long DELETE_MEMORY_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     public NodeObjectWriter(KubernetesClient client, OperatorMetrics metrics, OperatorConfig config) {
         this.client = client;
@@ -151,15 +158,30 @@ public class NodeObjectWriter {
      */
     private boolean delete(SchedulingPolicyNode o, boolean nodeExists) {
         boolean issued = false;
-        if (!NodeObjects.isDeleting(o)) {
+        if (!NodeObjects.isDeleting(o) && !deletedAlready(o)) {
             client.resource(o).delete();
             metrics.nodeObjectWrite("delete");
+            remember(o);
             issued = true;
         }
         if (!nodeExists && NodeObjects.hasAgentFinalizer(o)) {
             releaseAgentFinalizer(o);
         }
         return issued;
+    }
+
+    private boolean deletedAlready(SchedulingPolicyNode o) {
+        Long at = o.getMetadata().getUid() == null ? null : deletedUids.get(o.getMetadata().getUid());
+        return at != null && System.nanoTime() - at < DELETE_MEMORY_NANOS;
+    }
+
+    private void remember(SchedulingPolicyNode o) {
+        if (o.getMetadata().getUid() == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        deletedUids.values().removeIf(at -> now - at >= DELETE_MEMORY_NANOS);
+        deletedUids.put(o.getMetadata().getUid(), now);
     }
 
     private Written applyAndCache(String node, SchedulingPolicyNode want, SchedulingPolicyNode have,
