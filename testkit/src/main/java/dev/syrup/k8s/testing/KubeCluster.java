@@ -2,6 +2,7 @@ package dev.syrup.k8s.testing;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubeapitest.KubeAPITestException;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class KubeCluster {
     /** Kubernetes version of the binaries; build-binaries.sh's default. */
     public static final String VERSION = "1.34.4";
+    private static final int START_ATTEMPTS = 3;
+    private static final int START_TIMEOUT_MS = 60_000;
     private static KubeCluster shared;
     private static final AtomicInteger namespaces = new AtomicInteger();
 
@@ -65,19 +68,50 @@ public final class KubeCluster {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withTestDir(binaryRoot().toString())
-                .withApiServerVersion(VERSION)
-                .withOfflineMode(true)
-                .withUpdateKubeConfig(false)
-                .withStartupTimeout(120_000)
-                .withApiServerFlags(List.of("--advertise-address=127.0.0.1", "--bind-address=127.0.0.1"))
-                .build());
-        long t0 = System.nanoTime();
-        server.start();
-        System.err.printf("kube-apiserver %s ready after %d ms%n", VERSION, (System.nanoTime() - t0) / 1_000_000);
+        server = startWithRetries();
         adminConfig = Config.fromKubeconfig(server.getKubeConfigYaml());
         admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
+    }
+
+    /**
+     * kube-api-test picks the API server's port at random in 49152-65535 and checks it is free only before the server
+     * starts; a port that an outgoing connection takes in between (Linux's ephemeral range overlaps) makes the server
+     * exit and the start wait out its whole timeout. A normal start takes 3-6 s, so a start that has not become ready
+     * after a minute is abandoned and retried on new ports.
+     */
+    private static KubeAPIServer startWithRetries() {
+        KubeAPITestException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            KubeAPIServer candidate = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                    .withTestDir(binaryRoot().toString())
+                    .withApiServerVersion(VERSION)
+                    .withOfflineMode(true)
+                    .withUpdateKubeConfig(false)
+                    .withStartupTimeout(START_TIMEOUT_MS)
+                    .withApiServerFlags(List.of("--advertise-address=127.0.0.1", "--bind-address=127.0.0.1"))
+                    .build());
+            long t0 = System.nanoTime();
+            try {
+                candidate.start();
+                System.err.printf("kube-apiserver %s ready after %d ms (attempt %d)%n", VERSION,
+                        (System.nanoTime() - t0) / 1_000_000, attempt);
+                return candidate;
+            } catch (KubeAPITestException e) {
+                last = e;
+                System.err.printf("kube-apiserver %s not ready after %d ms (attempt %d of %d): %s%n", VERSION,
+                        (System.nanoTime() - t0) / 1_000_000, attempt, START_ATTEMPTS, e.getMessage());
+                stopQuietly(candidate);
+            }
+        }
+        throw new IllegalStateException("kube-apiserver did not start in " + START_ATTEMPTS + " attempts", last);
+    }
+
+    private static void stopQuietly(KubeAPIServer server) {
+        try {
+            server.stop();
+        } catch (RuntimeException e) {
+            System.err.println("stopping a failed kube-apiserver: " + e);
+        }
     }
 
     /** A client with cluster-admin rights (system:masters). */
