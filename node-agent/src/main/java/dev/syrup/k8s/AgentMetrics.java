@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 public final class AgentMetrics implements AutoCloseable {
     /**
      * One deployment's counters at one hook, as the controller reports them at scrape time; port is the
-     * network hook's (0 for a thread hook), state what the follower knows of a socket-select target (else null).
+     * network hook's (0 for a thread hook, whose port label is empty), state what the follower knows of a
+     * socket-select target (else null).
      */
     public record Sample(String namespace, String policy, String pod, String hook, long[] perExecutor, long pass,
                          long drop, long fallback, int port, TargetState state) {}
@@ -65,7 +66,9 @@ public final class AgentMetrics implements AutoCloseable {
     public synchronized String scrape() {
         Set<Meter.Id> live = new HashSet<>();
         for (Sample s : samples.get()) {
-            Tags base = Tags.of("namespace", s.namespace(), "policy", s.policy(), "pod", s.pod(), "hook", s.hook());
+            // A policy may have several hooks of one type on different ports: the port tells their counters apart.
+            Tags base = Tags.of("namespace", s.namespace(), "policy", s.policy(), "pod", s.pod(), "hook", s.hook(),
+                    "port", s.port() == 0 ? "" : Integer.toString(s.port()));
             for (int i = 0; i < s.perExecutor().length; i++) {
                 set("syrup.policy.decisions", "Packets or connections the policy sent to an executor",
                         base.and("executor", Integer.toString(i)), s.perExecutor()[i], live);
@@ -74,12 +77,11 @@ public final class AgentMetrics implements AutoCloseable {
             set("syrup.policy.drops", "Packets the policy dropped", base, s.drop(), live);
             set("syrup.policy.passes", "Decisions the policy left to the kernel (SYRUP_PASS)", base, s.pass(), live);
             if (s.state() != null) {
-                Tags target = base.and("port", Integer.toString(s.port()));
-                gauge("syrup.target.live.executors", "Sockets the policy chooses among now (syrup_executors())", target,
+                gauge("syrup.target.live.executors", "Sockets the policy chooses among now (syrup_executors())", base,
                         s.state().live(), live);
                 for (TargetState.State st : TargetState.State.values()) {
                     gauge("syrup.target.state", "1 for the target's state now (attached, waiting, failed), 0 for the others",
-                            target.and("state", st.wireName()), s.state().state() == st ? 1 : 0, live);
+                            base.and("state", st.wireName()), s.state().state() == st ? 1 : 0, live);
                 }
             }
         }
