@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,12 +117,13 @@ class DaemonTest {
             String id = deploy(c, "round_robin.c");
             AtomicBoolean replaced = new AtomicBoolean();
             // Traffic flows until the replace has returned, however long its compile takes, then AFTER more.
+            LongUnaryOperator send = n -> UdpSender.to("127.0.0.1", PORT).in(ns).count(n).intervalUs(300).run().sent();
             CompletableFuture<Long> sender = CompletableFuture.supplyAsync(() -> {
                 long sent = 0;
                 while (!replaced.get()) {
-                    sent += UdpSender.to("127.0.0.1", PORT).in(ns).count(100).intervalUs(300).run().sent();
+                    sent += send.applyAsLong(100);
                 }
-                return sent + UdpSender.to("127.0.0.1", PORT).in(ns).count(AFTER).intervalUs(300).run().sent();
+                return sent + send.applyAsLong(AFTER);
             });
             SyrupdProcess.sleep(300);
             Path zero = Path.of(getClass().getResource("/route_to_zero.c").toURI());
